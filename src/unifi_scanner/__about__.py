@@ -1,0 +1,3 @@
+"""Version of the package, read by hatchling."""
+
+__version__ = "0.1.0"

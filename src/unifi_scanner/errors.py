@@ -1,0 +1,166 @@
+"""The whole exception tree of UniFi Scanner.
+
+Every error the package raises on purpose derives from :class:`ScannerError`.
+Third-party exceptions (httpx, pydantic, jinja2, smtplib, pybreaker, sqlite3) are
+translated at the stage boundary and chained with ``raise ... from err``::
+
+    ScannerError
+    ├─ ConfigError
+    ├─ ControllerError
+    │  ├─ ControllerUnreachableError
+    │  ├─ AuthenticationError
+    │  │  ├─ MfaRequiredError
+    │  │  └─ LoginRateLimitedError
+    │  └─ ControllerResponseError
+    │     └─ EndpointNotFoundError
+    ├─ IntegrationError
+    │  ├─ IntegrationTimeoutError
+    │  ├─ IntegrationUnavailableError   (circuit open)
+    │  └─ IntegrationMisconfiguredError (401/403, unknown account)
+    ├─ RenderError
+    ├─ DeliveryError
+    └─ StateError
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthenticationError",
+    "ConfigError",
+    "ControllerError",
+    "ControllerResponseError",
+    "ControllerUnreachableError",
+    "DeliveryError",
+    "EndpointNotFoundError",
+    "IntegrationError",
+    "IntegrationMisconfiguredError",
+    "IntegrationTimeoutError",
+    "IntegrationUnavailableError",
+    "LoginRateLimitedError",
+    "MfaRequiredError",
+    "RenderError",
+    "ScannerError",
+    "StateError",
+]
+
+
+class ScannerError(Exception):
+    """Base class of every error UniFi Scanner raises on purpose."""
+
+
+class ConfigError(ScannerError):
+    """The configuration is invalid.
+
+    Args:
+        message: what is wrong, one line per problem, each naming the field and its source.
+        problems: the individual problems, as ``(field, source, message)`` triples.
+    """
+
+    def __init__(self, message: str, problems: tuple[tuple[str, str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class ControllerError(ScannerError):
+    """Talking to the UniFi controller failed.
+
+    Args:
+        message: what went wrong.
+        endpoint: the path that was being requested, when there was one.
+        status: the HTTP status code, when there was a response.
+    """
+
+    def __init__(
+        self, message: str, *, endpoint: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.status = status
+
+
+class ControllerUnreachableError(ControllerError):
+    """The controller could not be reached (DNS, TCP, TLS, timeout, starting up)."""
+
+
+class AuthenticationError(ControllerError):
+    """The controller refused our credentials or our session."""
+
+
+class MfaRequiredError(AuthenticationError):
+    """The account needs multi-factor authentication; use a local account or an API key."""
+
+
+class LoginRateLimitedError(AuthenticationError):
+    """The controller rate-limited logins (HTTP 429).
+
+    Args:
+        retry_after: seconds the controller asked us to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, status=status)
+        self.retry_after = retry_after
+
+
+class ControllerResponseError(ControllerError):
+    """The controller answered, but with an error or a body we cannot understand."""
+
+
+class EndpointNotFoundError(ControllerResponseError):
+    """This controller does not have the endpoint (404, or 400 ``api.err.InvalidObject``)."""
+
+
+class IntegrationError(ScannerError):
+    """An integration failed.
+
+    Args:
+        message: what went wrong.
+        integration: the integration's ``name``.
+    """
+
+    def __init__(self, message: str, *, integration: str) -> None:
+        super().__init__(message)
+        self.integration = integration
+
+
+class IntegrationTimeoutError(IntegrationError):
+    """An integration did not finish within its timeout or the run's deadline."""
+
+
+class IntegrationUnavailableError(IntegrationError):
+    """An integration's circuit breaker is open; the call was not made."""
+
+
+class IntegrationMisconfiguredError(IntegrationError):
+    """An integration's credentials or ids were refused (401/403, unknown account).
+
+    Not counted by the circuit breaker: retrying will not help until the user fixes it.
+    """
+
+
+class RenderError(ScannerError):
+    """A report could not be rendered."""
+
+
+class DeliveryError(ScannerError):
+    """A report could not be delivered.
+
+    Args:
+        message: what went wrong.
+        channel: the deliverer's ``name`` (``file``, ``smtp``, ``webhook``).
+    """
+
+    def __init__(self, message: str, *, channel: str) -> None:
+        super().__init__(message)
+        self.channel = channel
+
+
+class StateError(ScannerError):
+    """The state store could not be read or written."""
