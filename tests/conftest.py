@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from unifi_scanner.logging import reset_logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "unifi"
 
@@ -18,6 +23,14 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("UNIFI_") and name != "UNIFI_SCANNER_REQUIRE_SHARED":
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _reset_logging() -> Iterator[None]:
+    """Every test starts and ends with structlog's and stdlib logging's defaults."""
+    reset_logging()
+    yield
+    reset_logging()
 
 
 @pytest.fixture(name="shared_fixtures")

@@ -13,6 +13,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import structlog
+
+from unifi_scanner.controller.flavour import Flavour
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
@@ -32,13 +36,6 @@ __all__ = [
     "Temperature",
     "Window",
 ]
-
-
-class Flavour(enum.StrEnum):
-    """Which kind of controller answered."""
-
-    UNIFI_OS = "unifi-os"
-    LEGACY = "legacy"
 
 
 class EventSource(enum.StrEnum):
@@ -71,6 +68,7 @@ class DeviceState(enum.IntEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> DeviceState:
+        structlog.get_logger(__name__).warning("unknown device state code", state=value)
         return cls.UNKNOWN
 
 
