@@ -1,1 +1,29 @@
-"""reports package."""
+"""Reports: the :class:`Report` model and its renderers (JSON, text, Markdown, HTML)."""
+
+from unifi_scanner.reports.model import Report, SeverityCounts, build_report
+from unifi_scanner.reports.render import (
+    FILE_EXTENSIONS,
+    RENDERERS,
+    REPORT_SCHEMA_VERSION,
+    Renderer,
+    render_html,
+    render_json,
+    render_markdown,
+    render_text,
+    report_to_dict,
+)
+
+__all__ = [
+    "FILE_EXTENSIONS",
+    "RENDERERS",
+    "REPORT_SCHEMA_VERSION",
+    "Renderer",
+    "Report",
+    "SeverityCounts",
+    "build_report",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "report_to_dict",
+]

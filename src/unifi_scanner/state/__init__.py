@@ -1,1 +1,6 @@
-"""state package."""
+"""State: the :class:`StateStore` Protocol and its SQLite backend."""
+
+from unifi_scanner.state.base import StateStore
+from unifi_scanner.state.sqlite import MIGRATIONS, SqliteStateStore
+
+__all__ = ["MIGRATIONS", "SqliteStateStore", "StateStore"]

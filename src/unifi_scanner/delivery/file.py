@@ -1,0 +1,127 @@
+"""Write reports as files: ``unifi-report-<site>-<UTC timestamp>.<ext>``, atomically."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import tempfile
+from datetime import UTC
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from unifi_scanner.delivery.base import DeliveryReceipt, require_formats
+from unifi_scanner.errors import DeliveryError
+from unifi_scanner.reports import FILE_EXTENSIONS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from unifi_scanner.reports import Report
+
+__all__ = ["FileDeliverer", "report_file_name"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def report_file_name(report: Report, fmt: str) -> str:
+    """Return the file name of ``report`` in format ``fmt``.
+
+    The site name comes from the controller and is untrusted: anything but letters, digits,
+    ``-`` and ``_`` becomes ``_``, so it cannot leave the directory.
+
+    Args:
+        report: the report; its site and ``generated_at`` name the file.
+        fmt: a key of ``reports.FILE_EXTENSIONS``.
+
+    Returns:
+        ``unifi-report-<site>-<YYYYmmddTHHMMSSZ>.<ext>``.
+    """
+    site = _UNSAFE.sub("_", report.site.name).strip("_") or "site"
+    stamp = report.generated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"unifi-report-{site}-{stamp}.{FILE_EXTENSIONS[fmt]}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, flush it to disk, then rename."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp_name).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temp_name).unlink()
+        raise
+
+
+class FileDeliverer:
+    """Writes each configured format of a report into ``directory``.
+
+    Files are written to a temporary name and renamed, so a reader never sees half a report.
+    The directory is created when missing. A report with the same site and second overwrites
+    the earlier file.
+
+    Args:
+        directory: where the files go.
+        formats: which formats to write (keys of ``reports.FILE_EXTENSIONS``).
+
+    Raises:
+        ValueError: a format is unknown, or none is given.
+    """
+
+    def __init__(self, directory: Path | str, formats: Iterable[str] = ("html", "json")) -> None:
+        self._directory = Path(directory)
+        self._formats = tuple(dict.fromkeys(formats))
+        unknown = sorted(set(self._formats) - set(FILE_EXTENSIONS))
+        if unknown or not self._formats:
+            raise ValueError(f"unknown or no report formats: {unknown}")
+
+    @property
+    def name(self) -> str:
+        """``file``."""
+        return "file"
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats written, in the order given."""
+        return self._formats
+
+    @property
+    def directory(self) -> Path:
+        """Where the files go."""
+        return self._directory
+
+    def _write(self, report: Report, rendered: Mapping[str, str]) -> tuple[Path, ...]:
+        self._directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for fmt in self._formats:
+            path = self._directory / report_file_name(report, fmt)
+            _write_atomically(path, rendered[fmt])
+            paths.append(path)
+        return tuple(paths)
+
+    async def deliver(self, report: Report, rendered: Mapping[str, str]) -> DeliveryReceipt:
+        """Write the report's files (in a worker thread, so the event loop is not blocked).
+
+        Args:
+            report: the report (its site and time name the files).
+            rendered: the report's text by format.
+
+        Returns:
+            A receipt whose ``destinations`` are the written paths.
+
+        Raises:
+            DeliveryError: a format was not rendered, or a file could not be written.
+        """
+        require_formats(self.name, self._formats, rendered)
+        try:
+            paths = await asyncio.to_thread(self._write, report, rendered)
+        except OSError as err:
+            raise DeliveryError(
+                f"could not write report to {self._directory}: {err}", channel=self.name
+            ) from err
+        return DeliveryReceipt(channel=self.name, destinations=tuple(str(p) for p in paths))

@@ -1,0 +1,199 @@
+"""Formatting shared by the renderers: times, durations and integration status rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.integrations.base import IntegrationSection
+    from unifi_scanner.reports.model import Report
+
+__all__ = [
+    "NO_PROBLEMS",
+    "IntegrationRow",
+    "controller_label",
+    "flatten_data",
+    "format_age",
+    "format_duration",
+    "integration_rows",
+    "local_time",
+    "markdown_escape",
+    "period_label",
+    "plain",
+    "seen_label",
+    "site_label",
+    "summary_line",
+    "utc_iso",
+]
+
+_MAX_ROWS = 50
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
+_WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FLAVOURS = {"unifi-os": "UniFi OS", "legacy": "legacy controller"}
+NO_PROBLEMS = "No problems found."
+_MINUTE = 60
+_HOUR = 3600
+_DAY = 86400
+
+
+def utc_iso(moment: datetime) -> str:
+    """Return ``moment`` as ISO-8601 UTC to the second with a ``Z`` suffix (the JSON contract)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """Return ``moment`` in ``zone`` for people (``2026-11-26 05:51 CET``); ``-`` when unknown."""
+    if moment is None:
+        return "-"
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def plain(text: str) -> str:
+    """Strip control characters (terminal escapes) from untrusted ``text``; keep tab, newline."""
+    return _CONTROL.sub("", text)
+
+
+def site_label(report: Report) -> str:
+    """Return the site as people know it: ``Home (default)``, or just the name."""
+    site = report.site
+    if site.description and site.description != site.name:
+        return plain(f"{site.description} ({site.name})")
+    return plain(site.name)
+
+
+def controller_label(report: Report) -> str:
+    """Return the controller's kind and version (``UniFi OS 9.0.114``)."""
+    flavour = str(report.controller.flavour)
+    label = _FLAVOURS.get(flavour, flavour)
+    version = report.controller.version
+    return plain(f"{label} {version}" if version else f"{label}, version unknown")
+
+
+def period_label(report: Report) -> str:
+    """Return the report's period in its timezone."""
+    zone = report.tzinfo
+    return f"{local_time(report.period.start, zone)} to {local_time(report.period.end, zone)}"
+
+
+def summary_line(report: Report) -> str:
+    """Return the one-line summary, or a plain "No problems found." for an empty report."""
+    if report.is_empty:
+        return NO_PROBLEMS
+    counts = report.summary
+    return f"{counts.severe} severe, {counts.medium} medium, {counts.low} low"
+
+
+def markdown_escape(text: str) -> str:
+    """Make untrusted ``text`` inert inside one line of Markdown.
+
+    Whitespace runs (newlines included) become one space, so the text cannot start a block;
+    ``&``, ``<`` and ``>`` become entities, so it cannot carry raw HTML; and inline markup
+    characters are backslash-escaped, so it cannot open emphasis, code, links or tables.
+    """
+    flat = _WHITESPACE.sub(" ", plain(text)).strip()
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def seen_label(finding: Finding, zone: ZoneInfo) -> str:
+    """Return when a finding was seen: one time, or ``first to last``."""
+    first = local_time(finding.first_seen, zone)
+    if finding.last_seen is None or finding.last_seen == finding.first_seen:
+        return first
+    return f"{first} to {local_time(finding.last_seen, zone)}"
+
+
+def format_duration(seconds: float) -> str:
+    """Return a run duration for people (``1.25 s``)."""
+    return f"{seconds:.2f} s"
+
+
+def format_age(seconds: float) -> str:
+    """Return an age for people, in its largest whole unit (``3 h``)."""
+    whole = max(int(seconds), 0)
+    if whole < _MINUTE:
+        return f"{whole} s"
+    if whole < _HOUR:
+        return f"{whole // _MINUTE} min"
+    if whole < _DAY:
+        return f"{whole // _HOUR} h"
+    return f"{whole // _DAY} d"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntegrationRow:
+    """One line of the integrations status table, already formatted as plain text."""
+
+    name: str
+    status: str
+    duration: str
+    detail: str
+
+
+def _detail(section: IntegrationSection, report: Report) -> str:
+    parts: list[str] = []
+    if section.error_message:
+        parts.append(section.error_message)
+    age = section.age_s(report.generated_at)
+    if age is not None and section.stale_since is not None:
+        parts.append(
+            f"Showing data from {local_time(section.stale_since, report.tzinfo)} "
+            f"({format_age(age)} old)."
+        )
+    return " ".join(parts) or "-"
+
+
+def integration_rows(report: Report) -> list[IntegrationRow]:
+    """Return the integrations status table of ``report``, one row per section."""
+    return [
+        IntegrationRow(
+            name=section.display_name or section.name,
+            status=str(section.status),
+            duration=format_duration(section.duration_s),
+            detail=_detail(section, report),
+        )
+        for section in report.integrations
+    ]
+
+
+def _scalar(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    return str(value)
+
+
+def _walk(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:  # noqa: ANN401 - JSON
+    if isinstance(value, Mapping | list | tuple) and not value:
+        rows.append((prefix, "-"))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _walk(f"{prefix}.{key}" if prefix else str(key), item, rows)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _walk(f"{prefix}[{index}]", item, rows)
+    else:
+        rows.append((prefix, _scalar(value)))
+
+
+def flatten_data(data: Mapping[str, Any]) -> tuple[list[tuple[str, str]], int]:
+    """Flatten JSON-compatible ``data`` into ``(dotted.key[0], value)`` rows.
+
+    Returns:
+        At most 50 rows, and how many more rows were left out.
+    """
+    rows: list[tuple[str, str]] = []
+    for key, value in data.items():
+        _walk(str(key), value, rows)
+    return rows[:_MAX_ROWS], max(len(rows) - _MAX_ROWS, 0)

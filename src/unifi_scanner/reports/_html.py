@@ -1,0 +1,121 @@
+"""The HTML report: one self-contained, email-safe document.
+
+Jinja2 autoescapes every value (controller strings are untrusted); the stylesheet is inlined into
+``style`` attributes with ``css_inline`` and the ``<style>`` block removed, because many mail
+clients drop it. Table layout, no scripts, no external resources.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import css_inline
+import jinja2
+
+from unifi_scanner.analysis.findings import Severity
+from unifi_scanner.errors import RenderError
+from unifi_scanner.reports._format import (
+    controller_label,
+    integration_rows,
+    local_time,
+    period_label,
+    seen_label,
+    site_label,
+    summary_line,
+)
+from unifi_scanner.reports.sections import _render_section_data
+
+if TYPE_CHECKING:
+    from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.reports.model import Report
+
+__all__ = ["render_html"]
+
+_TEMPLATE = "report.html.j2"
+_SEVERITY_HEADINGS = {
+    Severity.SEVERE: "Severe: act now",
+    Severity.MEDIUM: "Medium: look into it soon",
+    Severity.LOW: "Low: for your information",
+}
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("unifi_scanner.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _finding(finding: Finding, report: Report) -> dict[str, Any]:
+    seen = None if finding.first_seen is None else seen_label(finding, report.tzinfo)
+    return {
+        "title": finding.title,
+        "subject": finding.subject,
+        "count": finding.count,
+        "seen": seen,
+        "badges": finding.badges,
+        "explanation": finding.explanation,
+        "remediation": finding.remediation,
+        "examples": finding.examples,
+        "evidence": finding.evidence,
+    }
+
+
+def _context(report: Report) -> dict[str, Any]:
+    groups = []
+    for severity in sorted(Severity, key=lambda s: -s.rank):
+        group = report.findings_of(severity)
+        if group:
+            groups.append(
+                {
+                    "severity": str(severity),
+                    "heading": f"{_SEVERITY_HEADINGS[severity]} ({len(group)})",
+                    "findings": [_finding(f, report) for f in group],
+                }
+            )
+    return {
+        "site": site_label(report),
+        "period": period_label(report),
+        "controller": controller_label(report),
+        "generated": local_time(report.generated_at, report.tzinfo),
+        "summary": summary_line(report),
+        "groups": groups,
+        "notes": report.collection_notes,
+        "integrations": integration_rows(report),
+        "sections": [
+            {
+                "heading": s.display_name or s.name,
+                "body": _render_section_data(s, "html"),
+            }
+            for s in report.integrations
+        ],
+        "timezone": report.timezone,
+    }
+
+
+def render_html(report: Report) -> str:
+    """Render ``report`` as a self-contained HTML document with inline CSS.
+
+    Args:
+        report: the report.
+
+    Returns:
+        The HTML document.
+
+    Raises:
+        RenderError: the template failed or the CSS could not be inlined.
+    """
+    try:
+        html = _environment().get_template(_TEMPLATE).render(_context(report))
+    except jinja2.TemplateError as err:
+        raise RenderError(f"HTML template failed: {err}") from err
+    try:
+        return css_inline.inline(html, load_remote_stylesheets=False)
+    except (css_inline.InlineError, ValueError) as err:
+        raise RenderError(f"could not inline the report's CSS: {err}") from err

@@ -1,0 +1,116 @@
+"""The JSON report: a versioned, stable contract described by ``docs/report.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from unifi_scanner.errors import RenderError
+from unifi_scanner.reports._format import utc_iso
+
+if TYPE_CHECKING:
+    from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.integrations.base import IntegrationSection
+    from unifi_scanner.reports.model import Report
+
+__all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict"]
+
+REPORT_SCHEMA_VERSION = "1.0"
+"""Bumped in its minor part for additive changes, in its major part for breaking ones."""
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else utc_iso(moment)
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "title": finding.title,
+        "explanation": finding.explanation,
+        "remediation": list(finding.remediation),
+        "subject": finding.subject,
+        "count": finding.count,
+        "first_seen": _time(finding.first_seen),
+        "last_seen": _time(finding.last_seen),
+        "examples": list(finding.examples),
+        "badges": list(finding.badges),
+        "evidence": list(finding.evidence),
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def _integration(section: IntegrationSection, generated_at: datetime) -> dict[str, Any]:
+    age = section.age_s(generated_at)
+    return {
+        "name": section.name,
+        "display_name": section.display_name,
+        "status": str(section.status),
+        "duration_s": round(section.duration_s, 3),
+        "error": section.error_message,
+        "stale_since": _time(section.stale_since),
+        "age_s": None if age is None else round(age, 3),
+        "data": dict(section.data),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Return the JSON-compatible form of ``report`` (the JSON contract, before encoding).
+
+    Args:
+        report: the report.
+
+    Returns:
+        A dict with exactly the top-level keys of ``docs/report.schema.json``.
+    """
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "site": report.site.name,
+        "period": {"start": utc_iso(report.period.start), "end": utc_iso(report.period.end)},
+        "generated_at": utc_iso(report.generated_at),
+        "controller": {
+            "flavour": str(report.controller.flavour),
+            "version": report.controller.version,
+        },
+        "summary": {
+            "severe": report.summary.severe,
+            "medium": report.summary.medium,
+            "low": report.summary.low,
+        },
+        "findings": [_finding(f) for f in report.findings],
+        "integrations": [_integration(s, report.generated_at) for s in report.integrations],
+        "collection_notes": [
+            {"source": n.source, "message": n.message, "endpoint": n.endpoint}
+            for n in report.collection_notes
+        ],
+    }
+
+
+def _default(value: object) -> str:
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    if isinstance(value, Mapping):
+        return dict(value)  # type: ignore[return-value]  # json.dumps encodes it further
+    raise TypeError(f"{type(value).__name__} is not JSON-compatible")
+
+
+def render_json(report: Report) -> str:
+    """Render ``report`` as pretty-printed JSON (UTF-8 text, keys in contract order).
+
+    Args:
+        report: the report.
+
+    Returns:
+        The JSON document, ending in a newline.
+
+    Raises:
+        RenderError: an integration section's data is not JSON-compatible.
+    """
+    try:
+        text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, default=_default)
+    except (TypeError, ValueError) as err:
+        raise RenderError(f"report is not JSON-compatible: {err}") from err
+    return text + "\n"

@@ -1,0 +1,130 @@
+"""The Markdown report (CommonMark with GFM tables): for chat, tickets and wikis.
+
+Every untrusted string passes :func:`markdown_escape`, so a controller string cannot inject
+raw HTML, links, emphasis or table cells.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from unifi_scanner.analysis.findings import Severity
+from unifi_scanner.reports._format import (
+    controller_label,
+    integration_rows,
+    local_time,
+    markdown_escape,
+    period_label,
+    seen_label,
+    site_label,
+    summary_line,
+)
+from unifi_scanner.reports.sections import _render_section_data
+
+if TYPE_CHECKING:
+    from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.reports.model import Report
+
+__all__ = ["render_markdown"]
+
+_SEVERITY_HEADINGS = {
+    Severity.SEVERE: "Severe: act now",
+    Severity.MEDIUM: "Medium: look into it soon",
+    Severity.LOW: "Low: for your information",
+}
+
+esc = markdown_escape
+
+
+def _finding(finding: Finding, report: Report) -> list[str]:
+    lines = [f"### {esc(finding.title)}", ""]
+    facts = []
+    if finding.subject:
+        facts.append(f"**About:** {esc(finding.subject)}")
+    facts.append(f"**Events:** {finding.count}")
+    if finding.first_seen is not None:
+        facts.append(f"**Seen:** {seen_label(finding, report.tzinfo)}")
+    if finding.badges:
+        facts.append("**Tags:** " + ", ".join(esc(badge) for badge in finding.badges))
+    lines += [" · ".join(facts), "", esc(finding.explanation), ""]
+    if finding.remediation:
+        lines += ["**What to do:**", ""]
+        lines += [f"{n}. {esc(step)}" for n, step in enumerate(finding.remediation, start=1)]
+        lines.append("")
+    for label, items in (("Examples", finding.examples), ("Based on", finding.evidence)):
+        if items:
+            lines += [f"**{label}:**", ""]
+            lines += [f"- {esc(item)}" for item in items]
+            lines.append("")
+    return lines
+
+
+def _findings(report: Report) -> list[str]:
+    lines: list[str] = []
+    for severity in sorted(Severity, key=lambda s: -s.rank):
+        group = report.findings_of(severity)
+        if group:
+            lines += [f"## {_SEVERITY_HEADINGS[severity]} ({len(group)})", ""]
+            for finding in group:
+                lines += _finding(finding, report)
+    return lines
+
+
+def _notes(report: Report) -> list[str]:
+    if not report.collection_notes:
+        return []
+    lines = ["## What we could not check", ""]
+    for note in report.collection_notes:
+        text = f"- **{esc(note.source)}:** {esc(note.message)}"
+        if note.endpoint:
+            text += f" ({esc(note.endpoint)})"
+        lines.append(text)
+    lines.append("")
+    return lines
+
+
+def _integrations(report: Report) -> list[str]:
+    if not report.integrations:
+        return []
+    lines = [
+        "## Integrations",
+        "",
+        "| Name | Status | Duration | Notes |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {esc(r.name)} | {esc(r.status)} | {r.duration} | {esc(r.detail)} |"
+        for r in integration_rows(report)
+    ]
+    lines.append("")
+    for section in report.integrations:
+        lines += [f"### {esc(section.display_name or section.name)}", ""]
+        lines += [_render_section_data(section, "markdown"), ""]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    """Render ``report`` as Markdown.
+
+    Args:
+        report: the report.
+
+    Returns:
+        The Markdown document, ending in a newline.
+    """
+    lines = [
+        f"# UniFi Scanner report for {esc(site_label(report))}",
+        "",
+        f"- **Period:** {period_label(report)}",
+        f"- **Controller:** {esc(controller_label(report))}",
+        f"- **Generated:** {local_time(report.generated_at, report.tzinfo)}",
+        "",
+        f"**Summary:** {summary_line(report)}",
+        "",
+    ]
+    lines += _findings(report)
+    lines += _notes(report)
+    lines += _integrations(report)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"

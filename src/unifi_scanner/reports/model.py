@@ -1,0 +1,152 @@
+"""The :class:`Report`: everything one scan has to say, ready for any renderer.
+
+A report holds times in aware UTC; the configured ``timezone`` is applied only when rendering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from unifi_scanner.analysis.findings import Finding, Severity
+from unifi_scanner.errors import RenderError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+    from unifi_scanner.collect.models import (
+        CollectionNote,
+        ControllerInfo,
+        Site,
+        Snapshot,
+        Window,
+    )
+    from unifi_scanner.integrations.base import IntegrationResults, IntegrationSection
+
+__all__ = ["Report", "SeverityCounts", "build_report"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeverityCounts:
+    """How many findings a report has of each severity."""
+
+    severe: int = 0
+    medium: int = 0
+    low: int = 0
+
+    @property
+    def total(self) -> int:
+        """The number of findings of any severity."""
+        return self.severe + self.medium + self.low
+
+    def of(self, severity: Severity) -> int:
+        """Return the count for ``severity``."""
+        count: int = getattr(self, severity.name.lower())
+        return count
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """One scan's report, independent of any output format.
+
+    Attributes:
+        site: the scanned site.
+        period: the window the scan covers (aware UTC).
+        controller: what we know about the controller.
+        generated_at: when the report was built (aware UTC).
+        timezone: IANA zone name the renderers show times in (``Europe/Berlin``).
+        findings: the findings, most severe first.
+        summary: how many findings of each severity.
+        integrations: one section per integration that ran, in the runner's order.
+        collection_notes: what the collection could not check.
+    """
+
+    site: Site
+    period: Window
+    controller: ControllerInfo
+    generated_at: datetime
+    timezone: str = "UTC"
+    findings: tuple[Finding, ...] = ()
+    summary: SeverityCounts = SeverityCounts()
+    integrations: tuple[IntegrationSection, ...] = ()
+    collection_notes: tuple[CollectionNote, ...] = ()
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        """The zone times are rendered in."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the report has no findings."""
+        return not self.findings
+
+    def findings_of(self, severity: Severity) -> tuple[Finding, ...]:
+        """Return the findings of one severity, in report order."""
+        return tuple(f for f in self.findings if f.severity is severity)
+
+
+def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
+    return (-finding.severity.rank, -finding.count, finding.rule, finding.subject)
+
+
+def _count(findings: Iterable[Finding]) -> SeverityCounts:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return SeverityCounts(
+        severe=counts[Severity.SEVERE], medium=counts[Severity.MEDIUM], low=counts[Severity.LOW]
+    )
+
+
+def build_report(
+    snapshot: Snapshot,
+    findings: Iterable[Finding],
+    integrations: IntegrationResults,
+    *,
+    generated_at: datetime,
+    timezone: str = "UTC",
+) -> Report:
+    """Assemble a :class:`Report` from one scan's results.
+
+    Findings are sorted most severe first, then by how many events they aggregate, then by rule
+    and subject, so the order is stable from run to run.
+
+    Args:
+        snapshot: what the collection gathered (site, controller, window, notes).
+        findings: the analysis result.
+        integrations: the integration sections, shown in their given order; the findings the
+            integrations raised about themselves are added to ``findings`` (once, if already
+            there).
+        generated_at: when the report is built; must be timezone-aware.
+        timezone: the IANA zone renderers show times in.
+
+    Returns:
+        The report.
+
+    Raises:
+        ValueError: ``generated_at`` is naive.
+        RenderError: ``timezone`` is not a known IANA zone.
+    """
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise RenderError(f"unknown timezone {timezone!r}") from err
+    merged = list(findings)
+    merged += [f for f in integrations.findings if f not in merged]
+    ordered = tuple(sorted(merged, key=_sort_key))
+    return Report(
+        site=snapshot.site,
+        period=snapshot.window,
+        controller=snapshot.controller,
+        generated_at=generated_at,
+        timezone=timezone,
+        findings=ordered,
+        summary=_count(ordered),
+        integrations=integrations.sections,
+        collection_notes=snapshot.notes,
+    )

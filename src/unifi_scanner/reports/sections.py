@@ -1,0 +1,79 @@
+"""How an integration section's data is shown, until integrations bring their own renderers.
+
+The core report never names a concrete integration. Every section's JSON-compatible ``data`` is
+shown by :func:`_render_section_data` as a generic, escaped key/value listing. When the
+integrations package offers a per-integration render hook, this one function is where to call it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from markupsafe import Markup
+
+from unifi_scanner.reports._format import flatten_data, markdown_escape
+
+if TYPE_CHECKING:
+    from unifi_scanner.integrations.base import IntegrationSection
+
+__all__ = ["SectionFormat", "_render_section_data"]
+
+SectionFormat = Literal["text", "markdown", "html"]
+"""The formats a section's data can be rendered in (JSON carries ``data`` as it is)."""
+
+_NO_DATA = "No data."
+
+
+def _more(left_out: int) -> str:
+    return f"... and {left_out} more"
+
+
+def _text(section: IntegrationSection) -> str:
+    rows, left_out = flatten_data(section.data)
+    if not rows:
+        return _NO_DATA
+    lines = [f"{key}: {value}" for key, value in rows]
+    if left_out:
+        lines.append(_more(left_out))
+    return "\n".join(lines)
+
+
+def _markdown(section: IntegrationSection) -> str:
+    rows, left_out = flatten_data(section.data)
+    if not rows:
+        return _NO_DATA
+    lines = [f"- {markdown_escape(key)}: {markdown_escape(value)}" for key, value in rows]
+    if left_out:
+        lines.append(f"- {_more(left_out)}")
+    return "\n".join(lines)
+
+
+def _html(section: IntegrationSection) -> Markup:
+    rows, left_out = flatten_data(section.data)
+    if not rows:
+        return Markup("<p>{}</p>").format(_NO_DATA)
+    body = Markup("").join(
+        Markup('<tr><th class="kv-key">{}</th><td class="kv-value">{}</td></tr>').format(k, v)
+        for k, v in rows
+    )
+    if left_out:
+        body += Markup('<tr><td colspan="2" class="kv-more">{}</td></tr>').format(_more(left_out))
+    return Markup('<table class="kv" role="presentation">{}</table>').format(body)
+
+
+def _render_section_data(section: IntegrationSection, fmt: SectionFormat) -> str:
+    """Render one integration section's data in ``fmt``.
+
+    Args:
+        section: the section whose ``data`` is shown.
+        fmt: ``text``, ``markdown`` or ``html``.
+
+    Returns:
+        Plain text, escaped Markdown, or escaped HTML (a :class:`markupsafe.Markup`, safe to
+        insert into an autoescaping template as it is).
+    """
+    if fmt == "html":
+        return _html(section)
+    if fmt == "markdown":
+        return _markdown(section)
+    return _text(section)

@@ -1,0 +1,122 @@
+"""FileDeliverer: names, atomic writes, and errors as DeliveryError(channel="file")."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+
+from unifi_scanner.delivery import Deliverer, FileDeliverer, report_file_name
+from unifi_scanner.errors import DeliveryError
+from unifi_scanner.reports import build_report
+
+
+async def test_writes_each_format_into_a_new_directory(tmp_path, report, rendered):
+    """Each format is written under its own name into a directory created on demand."""
+    target = tmp_path / "out" / "reports"
+    deliverer = FileDeliverer(target, formats=["html", "json", "text", "markdown"])
+    receipt = await deliverer.deliver(report, rendered)
+    names = [
+        "unifi-report-default-20261126T060005Z.html",
+        "unifi-report-default-20261126T060005Z.json",
+        "unifi-report-default-20261126T060005Z.txt",
+        "unifi-report-default-20261126T060005Z.md",
+    ]
+    assert receipt.channel == "file"
+    assert receipt.destinations == tuple(str(target / name) for name in names)
+    assert sorted(p.name for p in target.iterdir()) == sorted(names)
+    assert (target / names[0]).read_text(encoding="utf-8") == "<p>hi</p>"
+
+
+async def test_default_formats_are_html_and_json(tmp_path, report, rendered):
+    """Without formats, the HTML and JSON reports are written."""
+    deliverer = FileDeliverer(tmp_path)
+    assert deliverer.formats == ("html", "json")
+    assert deliverer.directory == tmp_path
+    await deliverer.deliver(report, rendered)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json"]
+
+
+async def test_rewrite_replaces_the_file_and_leaves_no_temp(tmp_path, report, rendered):
+    """Delivering twice in the same second replaces the file and leaves no temporary files."""
+    deliverer = FileDeliverer(tmp_path, formats=["text"])
+    await deliverer.deliver(report, rendered)
+    await deliverer.deliver(report, {**rendered, "text": "second\n"})
+    assert [p.read_text(encoding="utf-8") for p in tmp_path.iterdir()] == ["second\n"]
+
+
+@pytest.mark.parametrize(
+    ("site", "expected"),
+    [
+        ("../../etc", "unifi-report-etc-20261126T060005Z.txt"),
+        ("a/b c", "unifi-report-a_b_c-20261126T060005Z.txt"),
+        ("..", "unifi-report-site-20261126T060005Z.txt"),
+    ],
+)
+def test_untrusted_site_name_cannot_leave_the_directory(make_report, site, expected):
+    """Separators, dots and spaces in a site name become underscores; nothing left is 'site'."""
+    assert report_file_name(make_report(site), "text") == expected
+
+
+def test_file_name_uses_utc_whatever_the_zone(make_report):
+    """The timestamp in the name is UTC even when the report is shown in another zone."""
+    from zoneinfo import ZoneInfo
+
+    from unifi_scanner.collect.models import Snapshot
+    from unifi_scanner.integrations.base import IntegrationResults
+
+    base = make_report()
+    snapshot = Snapshot(site=base.site, controller=base.controller, window=base.period)
+    report = build_report(
+        snapshot,
+        [],
+        IntegrationResults(),
+        generated_at=datetime(2026, 11, 26, 7, 0, tzinfo=ZoneInfo("Europe/Berlin")),
+        timezone="Europe/Berlin",
+    )
+    assert report_file_name(report, "json") == "unifi-report-default-20261126T060000Z.json"
+
+
+async def test_missing_rendering_raises_delivery_error(tmp_path, report):
+    """A format that was not rendered fails as DeliveryError naming the channel and format."""
+    with pytest.raises(DeliveryError, match="json") as caught:
+        await FileDeliverer(tmp_path).deliver(report, {"html": ""})
+    assert caught.value.channel == "file"
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_unwritable_directory_raises_delivery_error(tmp_path, report, rendered):
+    """A directory path that is a file fails as DeliveryError chained to the OSError."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(DeliveryError) as caught:
+        await FileDeliverer(blocker / "sub").deliver(report, rendered)
+    assert caught.value.channel == "file"
+    assert isinstance(caught.value.__cause__, OSError)
+
+
+async def test_failed_write_removes_its_temporary_file(tmp_path, report, rendered, monkeypatch):
+    """When writing fails midway, neither the report nor a temporary file is left behind."""
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(DeliveryError, match="No space left"):
+        await FileDeliverer(tmp_path, formats=["text"]).deliver(report, rendered)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("formats", [["pdf"], []])
+def test_unknown_or_no_format_is_rejected(tmp_path, formats):
+    """Asking for an unknown format, or none, is a programming error."""
+    with pytest.raises(ValueError, match="formats"):
+        FileDeliverer(tmp_path, formats=formats)
+
+
+def test_file_deliverer_is_a_deliverer(tmp_path):
+    """FileDeliverer satisfies the Deliverer Protocol and is named 'file'."""
+    deliverer = FileDeliverer(tmp_path)
+    assert isinstance(deliverer, Deliverer)
+    assert deliverer.name == "file"
