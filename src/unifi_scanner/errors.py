@@ -16,6 +16,7 @@ translated at the stage boundary and chained with ``raise ... from err``::
     ├─ IntegrationError
     │  ├─ IntegrationTimeoutError
     │  ├─ IntegrationUnavailableError   (circuit open)
+    │  ├─ IntegrationTransientError     (5xx, 429, network: retried, counted by the breaker)
     │  └─ IntegrationMisconfiguredError (401/403, unknown account)
     ├─ RenderError
     ├─ DeliveryError
@@ -35,6 +36,7 @@ __all__ = [
     "IntegrationError",
     "IntegrationMisconfiguredError",
     "IntegrationTimeoutError",
+    "IntegrationTransientError",
     "IntegrationUnavailableError",
     "LoginRateLimitedError",
     "MfaRequiredError",
@@ -136,6 +138,22 @@ class IntegrationTimeoutError(IntegrationError):
 
 class IntegrationUnavailableError(IntegrationError):
     """An integration's circuit breaker is open; the call was not made."""
+
+
+class IntegrationTransientError(IntegrationError):
+    """An integration failed in a way that may pass (5xx, 429, a dropped connection).
+
+    Retried with backoff inside the integration's timeout, and counted by its circuit breaker.
+
+    Args:
+        message: what went wrong.
+        integration: the integration's ``name``.
+        retry_after: seconds the service asked us to wait (``Retry-After``), when it said.
+    """
+
+    def __init__(self, message: str, *, integration: str, retry_after: float | None = None) -> None:
+        super().__init__(message, integration=integration)
+        self.retry_after = retry_after
 
 
 class IntegrationMisconfiguredError(IntegrationError):

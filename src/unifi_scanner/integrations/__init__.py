@@ -1,1 +1,71 @@
-"""integrations package."""
+"""Integrations: optional external sources, run in parallel with collection, each isolated.
+
+``app.py`` wiring::
+
+    registry = default_registry()
+    selection = registry.select(settings)
+    runner = IntegrationRunner(
+        selection.configured, skipped=selection.skipped, settings=settings, store=store, now=now
+    )
+    results = await runner.run()  # concurrently with collection (asyncio.TaskGroup)
+"""
+
+from __future__ import annotations
+
+from unifi_scanner.integrations.base import (
+    BreakerState,
+    Integration,
+    IntegrationResult,
+    IntegrationResults,
+    IntegrationSection,
+    IntegrationStatus,
+    SectionRenderer,
+)
+from unifi_scanner.integrations.breaker import IntegrationBreaker, StoreBreakerStorage
+from unifi_scanner.integrations.builtin import BUILTIN_INTEGRATIONS
+from unifi_scanner.integrations.classify import ErrorClass, classify
+from unifi_scanner.integrations.records import IntegrationStatusRow, integration_status
+from unifi_scanner.integrations.registry import (
+    IntegrationClass,
+    IntegrationRegistry,
+    Selection,
+    SkippedIntegration,
+)
+from unifi_scanner.integrations.render import DEFAULT_RENDERER, DefaultSectionRenderer
+from unifi_scanner.integrations.runner import IntegrationPolicy, IntegrationRunner, RetryPolicy
+
+__all__ = [
+    "BUILTIN_INTEGRATIONS",
+    "DEFAULT_RENDERER",
+    "BreakerState",
+    "DefaultSectionRenderer",
+    "ErrorClass",
+    "Integration",
+    "IntegrationBreaker",
+    "IntegrationClass",
+    "IntegrationPolicy",
+    "IntegrationRegistry",
+    "IntegrationResult",
+    "IntegrationResults",
+    "IntegrationRunner",
+    "IntegrationSection",
+    "IntegrationStatus",
+    "IntegrationStatusRow",
+    "RetryPolicy",
+    "SectionRenderer",
+    "Selection",
+    "SkippedIntegration",
+    "StoreBreakerStorage",
+    "classify",
+    "default_registry",
+    "integration_status",
+]
+
+
+def default_registry() -> IntegrationRegistry:
+    """Return a new registry holding the built-in integrations.
+
+    Returns:
+        A registry of :data:`BUILTIN_INTEGRATIONS`; ``reset()`` restores exactly them.
+    """
+    return IntegrationRegistry(BUILTIN_INTEGRATIONS)

@@ -14,12 +14,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
+    from markupsafe import Markup
+
+    from unifi_scanner.analysis.findings import Finding
+
 __all__ = [
+    "BreakerState",
     "Integration",
     "IntegrationResult",
     "IntegrationResults",
     "IntegrationSection",
     "IntegrationStatus",
+    "SectionRenderer",
 ]
 
 
@@ -76,6 +82,14 @@ class IntegrationStatus(enum.StrEnum):
     DISABLED = "disabled"
 
 
+class BreakerState(enum.StrEnum):
+    """The state of an integration's circuit breaker."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half-open"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IntegrationSection:
     """What the report renders for one integration.
@@ -89,6 +103,9 @@ class IntegrationSection:
         error_message: a plain-English error for the section, when it failed.
         duration_s: how long the integration ran.
         stale_since: when ``data`` is a last-good fallback, the time it was fetched.
+        last_success: when this integration last fetched data successfully (any run).
+        breaker_state: its circuit breaker's state after the run.
+        next_probe_at: when the breaker is open, when the next probe is due.
     """
 
     name: str
@@ -99,6 +116,33 @@ class IntegrationSection:
     error_message: str | None = None
     duration_s: float = 0.0
     stale_since: datetime | None = None
+    last_success: datetime | None = None
+    breaker_state: BreakerState = BreakerState.CLOSED
+    next_probe_at: datetime | None = None
+
+    @property
+    def ran(self) -> bool:
+        """False when the integration was skipped (partial config, disabled, failed to start)."""
+        return self.status not in {
+            IntegrationStatus.SKIPPED_PARTIAL_CONFIG,
+            IntegrationStatus.DISABLED,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the section as JSON-compatible data (times as ISO 8601 strings)."""
+        return {
+            "name": self.name,
+            "display_name": self.display_name,
+            "success": self.success,
+            "status": self.status.value,
+            "data": dict(self.data),
+            "error_message": self.error_message,
+            "duration_s": round(self.duration_s, 3),
+            "stale_since": _iso(self.stale_since),
+            "last_success": _iso(self.last_success),
+            "breaker_state": self.breaker_state.value,
+            "next_probe_at": _iso(self.next_probe_at),
+        }
 
     def age_s(self, now: datetime) -> float | None:
         """Seconds since the fallback data was fetched, or None when the data is current."""
@@ -107,11 +151,45 @@ class IntegrationSection:
         return (now - self.stale_since).total_seconds()
 
 
+@runtime_checkable
+class SectionRenderer(Protocol):
+    """How one integration's section renders in each report format.
+
+    An integration offers one as its optional ``section_renderer`` attribute; without one,
+    :class:`~unifi_scanner.integrations.render.DefaultSectionRenderer` shows a key/value table.
+    """
+
+    def text(self, section: IntegrationSection) -> str:
+        """Return the section body as plain text (no heading)."""
+        ...
+
+    def markdown(self, section: IntegrationSection) -> str:
+        """Return the section body as Markdown (no heading)."""
+        ...
+
+    def html(self, section: IntegrationSection) -> Markup:
+        """Return the section body as safe HTML (autoescaped; no heading)."""
+        ...
+
+    def json(self, section: IntegrationSection) -> Mapping[str, Any]:
+        """Return the section as JSON-compatible data."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class IntegrationResults:
-    """All integration sections of one run, in a stable order."""
+    """All integration sections of one run, in a stable order.
+
+    Attributes:
+        sections: one per integration that ran or was skipped with a reason (never the
+            unconfigured ones).
+        findings: findings the integrations raise about themselves (a refused token, …).
+        renderers: each integration's own :class:`SectionRenderer`, by ``name``.
+    """
 
     sections: tuple[IntegrationSection, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    renderers: Mapping[str, SectionRenderer] = field(default_factory=dict)
 
     @property
     def has_data(self) -> bool:
@@ -121,3 +199,16 @@ class IntegrationResults:
     def get_section(self, name: str) -> IntegrationSection | None:
         """Return the section of the integration called ``name``, if it ran."""
         return next((s for s in self.sections if s.name == name), None)
+
+    def renderer_for(self, name: str) -> SectionRenderer:
+        """Return the renderer of the integration called ``name``, or the default one."""
+        renderer = self.renderers.get(name)
+        if renderer is not None:
+            return renderer
+        from unifi_scanner.integrations.render import DEFAULT_RENDERER  # noqa: PLC0415 (cycle)
+
+        return DEFAULT_RENDERER
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()

@@ -79,9 +79,7 @@ async def serve_forever(
             _log.exception("scheduled scan failed; the schedule continues")
 
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop())
-    scheduler.add_job(
-        _guarded, trigger, max_instances=1, coalesce=True, misfire_grace_time=300
-    )
+    scheduler.add_job(_guarded, trigger, max_instances=1, coalesce=True, misfire_grace_time=300)
     scheduler.start()
     _log.info("schedule started", next_run=str(scheduler.get_jobs()[0].next_run_time))
     try:

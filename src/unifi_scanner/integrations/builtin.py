@@ -1,0 +1,15 @@
+"""The built-in integrations: the one hard-coded list (no plugin discovery).
+
+Each built-in lives in its own package (``cloudflare/``, ``cybersecure/``); add its class here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from unifi_scanner.integrations.registry import IntegrationClass
+
+__all__ = ["BUILTIN_INTEGRATIONS"]
+
+BUILTIN_INTEGRATIONS: Final[tuple[IntegrationClass, ...]] = ()

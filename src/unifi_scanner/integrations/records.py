@@ -1,0 +1,181 @@
+"""What the runner remembers between runs: last good results and per-integration status.
+
+``integration_last_good/<name>``: ``{fetched_at, data}`` of the last successful fetch.
+``integration_status/<name>``: the outcome of the last run (what ``unifi-scanner integrations``
+prints through :func:`integration_status`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from unifi_scanner.errors import StateError
+from unifi_scanner.integrations.base import BreakerState, IntegrationStatus
+from unifi_scanner.integrations.breaker import BREAKER_NAMESPACE
+from unifi_scanner.integrations.registry import display_name_of, section_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from unifi_scanner.config import Settings
+    from unifi_scanner.integrations.base import IntegrationSection
+    from unifi_scanner.integrations.registry import IntegrationRegistry
+    from unifi_scanner.state.base import StateStore
+
+__all__ = [
+    "LAST_GOOD_NAMESPACE",
+    "STATUS_NAMESPACE",
+    "IntegrationStatusRow",
+    "LastGood",
+    "integration_status",
+    "load_last_good",
+    "save_last_good",
+    "save_status",
+]
+
+LAST_GOOD_NAMESPACE = "integration_last_good"
+STATUS_NAMESPACE = "integration_status"
+log = structlog.get_logger(__name__)
+
+
+def _parse(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class LastGood:
+    """The last successful result of one integration."""
+
+    fetched_at: datetime
+    data: Mapping[str, Any]
+
+
+def load_last_good(store: StateStore, name: str) -> LastGood | None:
+    """Return the last good result of ``name``, or None (also when the store fails)."""
+    try:
+        record = store.get_record(LAST_GOOD_NAMESPACE, name)
+    except StateError:
+        log.exception("integration_last_good_unreadable", integration=name)
+        return None
+    fetched_at = _parse(record.get("fetched_at")) if record else None
+    if record is None or fetched_at is None:
+        return None
+    data = record.get("data")
+    return LastGood(fetched_at, data if isinstance(data, dict) else {})
+
+
+def save_last_good(
+    store: StateStore, name: str, fetched_at: datetime, data: Mapping[str, Any]
+) -> None:
+    """Remember ``data`` as the last good result of ``name`` (store failures are logged)."""
+    try:
+        store.put_record(
+            LAST_GOOD_NAMESPACE, name, {"fetched_at": fetched_at.isoformat(), "data": dict(data)}
+        )
+    except (StateError, TypeError, ValueError):
+        log.exception("integration_last_good_unwritable", integration=name)
+
+
+def save_status(store: StateStore, section: IntegrationSection, ran_at: datetime) -> None:
+    """Remember the outcome of one integration's run (store failures are logged)."""
+    record = {
+        "display_name": section.display_name,
+        "status": section.status.value,
+        "ran_at": ran_at.isoformat(),
+        "duration_s": round(section.duration_s, 3),
+        "error": section.error_message,
+        "breaker_state": section.breaker_state.value,
+        "next_probe_at": None
+        if section.next_probe_at is None
+        else section.next_probe_at.isoformat(),
+    }
+    try:
+        store.put_record(STATUS_NAMESPACE, section.name, record)
+    except StateError:
+        log.exception("integration_status_unwritable", integration=section.name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntegrationStatusRow:
+    """One line of ``unifi-scanner integrations``.
+
+    Attributes:
+        name: the integration's ``name``.
+        display_name: its heading.
+        status: the last run's outcome (``disabled`` when switched off now), None if never run.
+        ran_at: when it last ran.
+        duration_s: how long that took.
+        last_success: when it last fetched data.
+        breaker_state: its circuit breaker's state.
+        failed_runs: failed runs in a row (counted by the breaker).
+        next_probe_at: when the breaker is open, when the next probe is due.
+        error: the last run's error message.
+    """
+
+    name: str
+    display_name: str
+    status: IntegrationStatus | None
+    ran_at: datetime | None = None
+    duration_s: float | None = None
+    last_success: datetime | None = None
+    breaker_state: BreakerState = BreakerState.CLOSED
+    failed_runs: int = 0
+    next_probe_at: datetime | None = None
+    error: str | None = None
+
+
+def integration_status(
+    store: StateStore, registry: IntegrationRegistry, settings: Settings | None = None
+) -> list[IntegrationStatusRow]:
+    """Return the status of every registered integration, and of any other that ran before.
+
+    Args:
+        store: the state store the runs wrote to.
+        registry: the registry (its order comes first).
+        settings: when given, integrations switched off now show as ``disabled``.
+
+    Returns:
+        One row per integration, registered ones first, then by name.
+    """
+    statuses = store.records(STATUS_NAMESPACE)
+    breakers = store.records(BREAKER_NAMESPACE)
+    classes = registry.classes()
+    extra = sorted((set(statuses) | set(breakers)) - set(classes))
+    rows: list[IntegrationStatusRow] = []
+    for name in (*classes, *extra):
+        status_record = statuses.get(name, {})
+        breaker = breakers.get(name, {})
+        raw_status = status_record.get("status")
+        status = IntegrationStatus(raw_status) if raw_status else None
+        section = section_settings(settings, name)
+        if section is not None and not section.enabled:
+            status = IntegrationStatus.DISABLED
+        breaker_state = BreakerState(breaker.get("state", BreakerState.CLOSED.value))
+        next_probe = None
+        if breaker_state is not BreakerState.CLOSED:
+            next_probe = _parse(status_record.get("next_probe_at"))
+        last_good = load_last_good(store, name)
+        display = status_record.get("display_name")
+        rows.append(
+            IntegrationStatusRow(
+                name=name,
+                display_name=(
+                    display
+                    if isinstance(display, str)
+                    else display_name_of(classes.get(name), name)
+                ),
+                status=status,
+                ran_at=_parse(status_record.get("ran_at")),
+                duration_s=status_record.get("duration_s"),
+                last_success=last_good.fetched_at if last_good else None,
+                breaker_state=breaker_state,
+                failed_runs=int(breaker.get("fail_counter", 0)),
+                next_probe_at=next_probe,
+                error=status_record.get("error"),
+            )
+        )
+    return rows

@@ -1,0 +1,111 @@
+"""The default :class:`~unifi_scanner.integrations.base.SectionRenderer`: a key/value table.
+
+Used for every integration that brings no renderer of its own. HTML goes through an
+autoescaping Jinja environment, so data from an external service can never inject markup.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Final
+
+import jinja2
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from unifi_scanner.integrations.base import IntegrationSection
+
+__all__ = ["DEFAULT_RENDERER", "DefaultSectionRenderer", "section_note"]
+
+_ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+_HTML: Final = _ENV.from_string(
+    """{% if note %}<p class="integration-note">{{ note }}</p>{% endif %}
+{%- if rows %}<table class="integration-data">
+{%- for key, value in rows %}<tr><th>{{ key }}</th><td>{{ value }}</td></tr>{% endfor -%}
+</table>{% elif not note %}<p class="integration-note">No data.</p>{% endif %}"""
+)
+
+
+def section_note(section: IntegrationSection) -> str | None:
+    """Return the line to show above the data: the error, or None when the data is current."""
+    return section.error_message
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _rows(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(str(key), _cell(value)) for key, value in data.items()]
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+class DefaultSectionRenderer:
+    """Render a section's data as a two-column key/value table, with its error note above."""
+
+    def text(self, section: IntegrationSection) -> str:
+        """Return ``key: value`` lines, the note first.
+
+        Args:
+            section: the section to render.
+
+        Returns:
+            Plain text without a heading.
+        """
+        lines = [note] if (note := section_note(section)) else []
+        rows = _rows(section.data)
+        width = max((len(key) for key, _ in rows), default=0)
+        lines.extend(f"{key + ':':<{width + 1}} {value}" for key, value in rows)
+        return "\n".join(lines or ["No data."])
+
+    def markdown(self, section: IntegrationSection) -> str:
+        """Return a Markdown table, the note first in italics.
+
+        Args:
+            section: the section to render.
+
+        Returns:
+            Markdown without a heading.
+        """
+        parts = [f"_{_md_escape(note)}_"] if (note := section_note(section)) else []
+        if rows := _rows(section.data):
+            table = ["| Key | Value |", "| --- | --- |"]
+            table.extend(f"| {_md_escape(k)} | {_md_escape(v)} |" for k, v in rows)
+            parts.append("\n".join(table))
+        return "\n\n".join(parts or ["No data."])
+
+    def html(self, section: IntegrationSection) -> Markup:
+        """Return an HTML table, autoescaped.
+
+        Args:
+            section: the section to render.
+
+        Returns:
+            Safe markup without a heading.
+        """
+        return Markup(_HTML.render(note=section_note(section), rows=_rows(section.data)))  # noqa: S704 (autoescaped by Jinja)
+
+    def json(self, section: IntegrationSection) -> Mapping[str, Any]:
+        """Return :meth:`IntegrationSection.as_dict`.
+
+        Args:
+            section: the section to render.
+
+        Returns:
+            JSON-compatible data.
+        """
+        return section.as_dict()
+
+
+DEFAULT_RENDERER: Final = DefaultSectionRenderer()

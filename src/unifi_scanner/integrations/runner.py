@@ -1,0 +1,359 @@
+"""The integration runner: every configured integration in parallel, none able to hurt the run.
+
+Per integration, outermost first: bulkhead (concurrency cap) → circuit breaker (persisted) →
+timeout (``asyncio.timeout``) → retries (stamina, transient errors only) → blocking-call
+watchdog → ``fetch()``. Around all of them, one deadline for the whole run. Every outcome
+becomes an :class:`IntegrationSection`; a failure falls back to the last good data, labelled
+with its age.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import stamina
+import structlog
+
+from unifi_scanner.errors import IntegrationTimeoutError, IntegrationUnavailableError
+from unifi_scanner.integrations.base import (
+    BreakerState,
+    IntegrationResult,
+    IntegrationResults,
+    IntegrationSection,
+    IntegrationStatus,
+)
+from unifi_scanner.integrations.breaker import IntegrationBreaker
+from unifi_scanner.integrations.classify import ErrorClass, classify, retry_hook
+from unifi_scanner.integrations.outcome import Failure, format_s, misconfigured_finding
+from unifi_scanner.integrations.records import load_last_good, save_last_good, save_status
+from unifi_scanner.integrations.registry import display_name_of, section_settings
+from unifi_scanner.integrations.watchdog import StepTimer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.config import Settings
+    from unifi_scanner.integrations.base import Integration, SectionRenderer
+    from unifi_scanner.integrations.registry import SkippedIntegration
+    from unifi_scanner.state.base import StateStore
+
+__all__ = ["IntegrationPolicy", "IntegrationRunner", "RetryPolicy"]
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntegrationPolicy:
+    """Timeout and breaker settings of one integration (from its settings section)."""
+
+    timeout_s: float = 30.0
+    fail_max: int = 3
+    reset_timeout_s: float = 3600.0
+
+    @classmethod
+    def for_integration(cls, settings: Settings | None, name: str) -> IntegrationPolicy:
+        """Read the policy of ``name`` from its settings section, else the defaults."""
+        section = section_settings(settings, name)
+        if section is None:
+            return cls()
+        return cls(
+            timeout_s=section.timeout_s,
+            fail_max=section.fail_max,
+            reset_timeout_s=section.reset_timeout_s,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """Retries of transient errors, inside the breaker and the integration's timeout."""
+
+    attempts: int = 3
+    wait_initial_s: float = 0.5
+    wait_max_s: float = 5.0
+    wait_jitter_s: float = 0.5
+
+
+class _LoopBlockedError(Exception):
+    """An integration blocked the event loop (a bug: blocking I/O belongs in a thread)."""
+
+
+class _BadResultError(Exception):
+    """An integration returned something other than its own IntegrationResult."""
+
+
+@dataclass(slots=True)
+class _Run:
+    """Mutable bookkeeping of one integration within one run."""
+
+    integration: Integration
+    name: str
+    display_name: str
+    policy: IntegrationPolicy
+    breaker: IntegrationBreaker
+    started: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+class IntegrationRunner:
+    """Run integrations in parallel, each isolated, and collect their sections.
+
+    Args:
+        integrations: the configured integrations (``IntegrationRegistry.get_configured``).
+        store: the state store (breakers, last good results, status).
+        settings: per-integration sections and the run's deadline and concurrency cap.
+        now: the wall clock (aware UTC).
+        skipped: integrations that will not run, shown with their reason.
+        renderers: section renderers by name (``IntegrationRegistry.renderer_for``); an
+            integration's own ``section_renderer`` attribute is used otherwise.
+        deadline_s: the whole run's deadline (default ``settings.integrations_deadline_s``).
+        max_concurrency: integrations running at once (default from settings).
+        retry: the retry policy for transient errors.
+        block_threshold_s: a synchronous step longer than this is a blocking-call bug.
+        monotonic: the clock the blocking watchdog measures with.
+    """
+
+    def __init__(
+        self,
+        integrations: Iterable[Integration],
+        *,
+        store: StateStore,
+        settings: Settings | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        skipped: Iterable[SkippedIntegration] = (),
+        renderers: dict[str, SectionRenderer] | None = None,
+        deadline_s: float | None = None,
+        max_concurrency: int | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        block_threshold_s: float = 0.25,
+        monotonic: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._store = store
+        self._now = now
+        self._skipped = tuple(skipped)
+        if settings is not None:
+            deadline_s = deadline_s or settings.integrations_deadline_s
+            max_concurrency = max_concurrency or settings.integrations_max_concurrency
+        self._deadline_s = deadline_s or 60.0
+        self._max_concurrency = max_concurrency or 4
+        self._retry = retry
+        self._block_threshold_s = block_threshold_s
+        self._monotonic = monotonic
+        self._renderers: dict[str, SectionRenderer] = dict(renderers or {})
+        self._runs: list[_Run] = []
+        for integration in integrations:
+            name = integration.name
+            policy = IntegrationPolicy.for_integration(settings, name)
+            breaker = IntegrationBreaker(
+                name,
+                store=store,
+                now=now,
+                fail_max=policy.fail_max,
+                reset_timeout_s=policy.reset_timeout_s,
+                probe_lease_s=policy.timeout_s + 60.0,
+            )
+            own = getattr(integration, "section_renderer", None)
+            if own is not None and name not in self._renderers:
+                self._renderers[name] = own
+            display = display_name_of(integration, name)
+            self._runs.append(_Run(integration, name, display, policy, breaker))
+
+    def breaker(self, name: str) -> IntegrationBreaker:
+        """Return the breaker of integration ``name`` (``KeyError`` if it is not run here)."""
+        return next(run.breaker for run in self._runs if run.name == name)
+
+    def reset_breakers(self) -> None:
+        """Close every breaker of this runner and forget its failures."""
+        for run in self._runs:
+            run.breaker.reset()
+
+    async def run(self) -> IntegrationResults:
+        """Run every integration once, within the deadline.
+
+        Returns:
+            One section per integration (and per skipped one), in the order given.
+
+        Raises:
+            asyncio.CancelledError: the run itself was cancelled; nothing is recorded.
+        """
+        loop = asyncio.get_running_loop()
+        bulkhead = asyncio.Semaphore(self._max_concurrency)
+        tasks = {
+            asyncio.create_task(self._run_one(run, bulkhead), name=f"integration:{run.name}"): run
+            for run in self._runs
+        }
+        try:
+            done, pending = (
+                await asyncio.wait(tasks, timeout=self._deadline_s) if tasks else (set(), set())
+            )
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=1.0)
+            raise
+        for task in pending:
+            task.cancel()
+        if pending:
+            _, stuck = await asyncio.wait(pending, timeout=1.0)
+            for task in stuck:
+                log.error("integration_ignored_cancellation", integration=tasks[task].name)
+        sections: list[IntegrationSection] = []
+        for task, run in tasks.items():
+            if task in done:
+                section = task.result()
+            else:
+                elapsed = loop.time() - run.started if run.started is not None else 0.0
+                message = f"cut by the run deadline after {format_s(self._deadline_s)}"
+                section = self._failed(run, Failure(IntegrationStatus.TIMEOUT, message), elapsed)
+                self._record(section)
+            sections.append(section)
+        for skip in self._skipped:
+            section = skip.section()
+            save_status(self._store, section, self._now())
+            sections.append(section)
+        findings = tuple(finding for run in self._runs for finding in run.findings)
+        return IntegrationResults(tuple(sections), findings, dict(self._renderers))
+
+    async def _run_one(self, run: _Run, bulkhead: asyncio.Semaphore) -> IntegrationSection:
+        loop = asyncio.get_running_loop()
+        async with bulkhead:
+            run.started = loop.time()
+            try:
+                result = await run.breaker.call(lambda: self._attempt(run))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 (every failure becomes a section)
+                failure = self._failure_of(run, exc)
+                section = self._failed(run, failure, loop.time() - run.started)
+            else:
+                section = self._succeeded(run, result, loop.time() - run.started)
+        self._record(section)
+        return section
+
+    async def _attempt(self, run: _Run) -> IntegrationResult:
+        loop = asyncio.get_running_loop()
+        timer = StepTimer(self._monotonic)
+        probe = run.breaker.state is BreakerState.HALF_OPEN
+        try:
+            async with asyncio.timeout(run.policy.timeout_s) as scope:
+                when = scope.when()
+                deadline = loop.time() + run.policy.timeout_s if when is None else when
+                retrying = stamina.retry_context(
+                    on=retry_hook(lambda: deadline - loop.time(), self._now),
+                    attempts=1 if probe else self._retry.attempts,
+                    timeout=None,
+                    wait_initial=self._retry.wait_initial_s,
+                    wait_max=self._retry.wait_max_s,
+                    wait_jitter=self._retry.wait_jitter_s,
+                )
+                async for attempt in retrying:
+                    with attempt:
+                        result: object = await timer.run(run.integration.fetch())
+        except TimeoutError as err:
+            message = f"timeout after {format_s(run.policy.timeout_s)}"
+            raise IntegrationTimeoutError(message, integration=run.name) from err
+        finally:
+            if timer.longest_step_s > self._block_threshold_s:
+                log.error(
+                    "integration_blocked_event_loop",
+                    integration=run.name,
+                    blocked_s=round(timer.longest_step_s, 3),
+                )
+        if timer.longest_step_s > self._block_threshold_s:
+            raise _LoopBlockedError(
+                f"blocked the event loop for {timer.longest_step_s:.2f} s "
+                "(blocking I/O must run in a thread or use an async client)"
+            )
+        if not isinstance(result, IntegrationResult) or result.name != run.name:
+            raise _BadResultError(
+                f"returned an invalid result ({type(result).__name__}, expected "
+                f"IntegrationResult named {run.name!r})"
+            )
+        return result
+
+    def _failure_of(self, run: _Run, exc: Exception) -> Failure:
+        if isinstance(exc, IntegrationUnavailableError):
+            due = run.breaker.next_probe_at
+            when = f"; next try after {due:%Y-%m-%d %H:%M} UTC" if due else ""
+            return Failure(IntegrationStatus.CIRCUIT_OPEN, f"unreachable (circuit open{when})")
+        if isinstance(exc, IntegrationTimeoutError):
+            return Failure(IntegrationStatus.TIMEOUT, str(exc))
+        kind = classify(exc)
+        if kind is ErrorClass.MISCONFIGURED:
+            run.findings.append(misconfigured_finding(run.name, run.display_name, exc))
+            return Failure(IntegrationStatus.FAILED, str(exc), whole_message=True)
+        if kind is ErrorClass.TRANSIENT:
+            log.warning("integration_failed", integration=run.name, error=str(exc))
+            return Failure(IntegrationStatus.FAILED, _describe(exc))
+        if isinstance(exc, _LoopBlockedError | _BadResultError):
+            return Failure(
+                IntegrationStatus.FAILED, f"{run.display_name}: {exc}", whole_message=True
+            )
+        log.error("integration_crashed", integration=run.name, exc_info=exc)
+        reason = f"{run.display_name}: internal error ({type(exc).__name__}: {exc}); see the log"
+        return Failure(IntegrationStatus.FAILED, reason, whole_message=True)
+
+    def _succeeded(
+        self, run: _Run, result: IntegrationResult, duration: float
+    ) -> IntegrationSection:
+        now = self._now()
+        if result.success:
+            save_last_good(self._store, run.name, now, result.data)
+            last_success: datetime | None = now
+        else:
+            last_good = load_last_good(self._store, run.name)
+            last_success = last_good.fetched_at if last_good else None
+        return IntegrationSection(
+            name=run.name,
+            display_name=run.display_name,
+            success=result.success,
+            status=IntegrationStatus.OK if result.success else IntegrationStatus.FAILED,
+            data=result.data,
+            error_message=None if result.success else f"{run.display_name}: {result.error}",
+            duration_s=duration,
+            last_success=last_success,
+            breaker_state=run.breaker.state,
+            next_probe_at=run.breaker.next_probe_at,
+        )
+
+    def _failed(self, run: _Run, failure: Failure, duration: float) -> IntegrationSection:
+        last_good = load_last_good(self._store, run.name)
+        message = failure.message_for(run.display_name)
+        if last_good is not None:
+            message = failure.with_age(message, self._now() - last_good.fetched_at)
+        else:
+            message = f"{message}; no earlier data available"
+        return IntegrationSection(
+            name=run.name,
+            display_name=run.display_name,
+            success=False,
+            status=failure.status,
+            data=last_good.data if last_good else {},
+            error_message=message,
+            duration_s=duration,
+            stale_since=last_good.fetched_at if last_good else None,
+            last_success=last_good.fetched_at if last_good else None,
+            breaker_state=run.breaker.state,
+            next_probe_at=run.breaker.next_probe_at,
+        )
+
+    def _record(self, section: IntegrationSection) -> None:
+        save_status(self._store, section, self._now())
+        log.info(
+            "integration_run",
+            integration=section.name,
+            status=section.status.value,
+            duration_s=round(section.duration_s, 3),
+            breaker_state=section.breaker_state.value,
+            last_success=None if section.last_success is None else section.last_success.isoformat(),
+            stale=section.stale_since is not None,
+        )
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return text or type(exc).__name__
