@@ -1,0 +1,94 @@
+"""The simulator's settings: flavour, Network version, scenario, credentials, clock and faults."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import KW_ONLY, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_USERNAME",
+    "Faults",
+    "Flavour",
+    "SimulatorConfig",
+]
+
+Flavour = Literal["unifi-os", "legacy"]
+
+DEFAULT_USERNAME = "admin"
+DEFAULT_PASSWORD = "simulator-password"  # noqa: S105 - a documented, public test credential
+DEFAULT_API_KEY = "sim-readonly-api-key"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Faults:
+    """Fault switches; the initial values, flipped at run time through ``/__sim__/faults``.
+
+    Args:
+        status: answer every controller request with this HTTP status (502 or 503), or ``None``.
+        starting_up: answer every controller request with 200 ``text/html`` "starting up".
+        delay: seconds to wait before answering each controller request.
+        malformed: endpoint names (``"stat/device"``, ``"system-log"``, ``"login"``…) whose
+            reply is cut short so that it is not valid JSON.
+    """
+
+    status: int | None = None
+    starting_up: bool = False
+    delay: float = 0.0
+    malformed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorConfig:
+    """How the simulated controller behaves.
+
+    Args:
+        flavour: ``"unifi-os"`` (console: ``/proxy/network`` prefix, TOKEN cookie, CSRF) or
+            ``"legacy"`` (self-hosted controller: ``unifises`` cookie, no prefix).
+        network: the Network application's major version. On 10, ``stat/event`` and
+            ``stat/ips/event`` answer 404 and ``list/alarm`` answers 400 ``api.err.InvalidObject``.
+        scenario: the name of the site model to serve (see ``SCENARIOS``).
+        username: the one local account's name.
+        password: its password.
+        api_key: a read-only key accepted in ``X-API-KEY`` on UniFi OS instead of a session.
+        now: the clock; every timestamp the simulator serves is relative to it.
+        session_lifetime: how long a session (cookie) stays valid.
+        login_failure_limit: failed logins allowed before the 429 rate limit starts.
+        login_lockout: how long the rate limit lasts (also sent as ``Retry-After``).
+        csrf_rotate_every: rotate the CSRF token after this many authenticated requests
+            (``0`` never rotates).
+        faults: the fault switches at start-up.
+        sleep: the coroutine used for the ``delay`` fault (injected by tests).
+        seed: seed for generated scenarios.
+    """
+
+    _: KW_ONLY
+    flavour: Flavour = "unifi-os"
+    network: Literal[9, 10] = 9
+    scenario: str = "demo"
+    username: str = DEFAULT_USERNAME
+    password: str = DEFAULT_PASSWORD
+    api_key: str | None = DEFAULT_API_KEY
+    now: Callable[[], datetime] = _utcnow
+    session_lifetime: timedelta = timedelta(hours=2)
+    login_failure_limit: int = 5
+    login_lockout: timedelta = timedelta(seconds=60)
+    csrf_rotate_every: int = 0
+    faults: Faults = field(default_factory=Faults)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    seed: int = 1
+
+    @property
+    def prefix(self) -> str:
+        """The Network application's path prefix: ``/proxy/network`` or ``""``."""
+        return "/proxy/network" if self.flavour == "unifi-os" else ""

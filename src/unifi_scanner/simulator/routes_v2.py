@@ -1,0 +1,144 @@
+"""v2 endpoints under ``{prefix}/v2/api/site/{site}/``: system-log and traffic-flows."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from starlette.routing import Route
+
+from unifi_scanner.simulator.routes_common import json_body, network_route
+from unifi_scanner.simulator.state import SimulatorState, v2_error
+from unifi_scanner.simulator.v2records import SYSTEM_LOG_CATEGORIES, SYSTEM_LOG_CLASSES
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+__all__ = ["FLOW_PAGE_MAX", "SYSTEM_LOG_PAGE", "v2_routes"]
+
+SYSTEM_LOG_PAGE = (100, 1000)
+"""The ``pageSize`` range ``system-log`` accepts."""
+FLOW_PAGE_MAX = 100
+"""The largest ``pageSize`` ``traffic-flows`` accepts."""
+
+_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "VERY_HIGH")
+
+
+def _enum_error(value: str, allowed: Any) -> Response:  # noqa: ANN401
+    message = (
+        "JSON parse error: Cannot deserialize value of type `AlertCategory` "
+        f'from String "{value}": '
+        f"not one of the values accepted for Enum class: [{', '.join(sorted(allowed))}]"
+    )
+    return v2_error(400, message)
+
+
+def _window(body: dict[str, Any], items: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    low, high = body.get("timestampFrom"), body.get("timestampTo")
+    return [
+        i
+        for i in items
+        if (not isinstance(low, int) or i[field] >= low)
+        and (not isinstance(high, int) or i[field] <= high)
+    ]
+
+
+def _page_numbers(body: dict[str, Any], default_size: int) -> tuple[int, int] | None:
+    number, size = body.get("pageNumber", 0), body.get("pageSize", default_size)
+    if not isinstance(number, int) or not isinstance(size, int) or number < 0:
+        return None
+    return number, size
+
+
+@network_route
+async def _system_log(request: Request, state: SimulatorState) -> Response:  # noqa: C901, PLR0911
+    if request.path_params["site"] != state.site.name:
+        return v2_error(400, "api.err.NoSiteContext")
+    kind = request.path_params["kind"]
+    if kind not in {*SYSTEM_LOG_CLASSES, "count", "filter-data"}:
+        return v2_error(404, f"Unknown system-log class {kind}")
+    body = await json_body(request)
+    if body is None:
+        return v2_error(400, "JSON parse error: body is not a JSON object")
+    categories, severities = body.get("categories") or [], body.get("severities") or []
+    for value in categories:
+        if value not in SYSTEM_LOG_CATEGORIES:
+            return _enum_error(str(value), SYSTEM_LOG_CATEGORIES)
+    for value in severities:
+        if value not in _SEVERITIES:
+            return _enum_error(str(value), _SEVERITIES)
+    if kind == "filter-data":
+        return state.reply(
+            "system-log",
+            {"categories": sorted(SYSTEM_LOG_CATEGORIES), "severities": list(_SEVERITIES)},
+        )
+    items = _window(body, state.site.system_log, "timestamp")
+    shown = SYSTEM_LOG_CLASSES.get(kind)
+    items = [i for i in items if shown is None or i["category"] in shown]
+    if kind == "critical":
+        items = [i for i in items if i["severity"] in {"HIGH", "VERY_HIGH"}]
+    items = [i for i in items if (not categories or i["category"] in categories)]
+    items = [i for i in items if (not severities or i["severity"] in severities)]
+    if kind == "count":
+        return state.reply("system-log", {"count": len(items)})
+    paging = _page_numbers(body, SYSTEM_LOG_PAGE[0])
+    if paging is None or not SYSTEM_LOG_PAGE[0] <= paging[1] <= SYSTEM_LOG_PAGE[1]:
+        return v2_error(
+            400, f"pageSize must be between {SYSTEM_LOG_PAGE[0]} and {SYSTEM_LOG_PAGE[1]}"
+        )
+    number, size = paging
+    return state.reply(
+        "system-log",
+        {
+            "data": items[number * size : (number + 1) * size],
+            "page_number": number,
+            "total_element_count": len(items),
+            "total_page_count": math.ceil(len(items) / size),
+        },
+    )
+
+
+@network_route
+async def _traffic_flows(request: Request, state: SimulatorState) -> Response:
+    if request.path_params["site"] != state.site.name:
+        return v2_error(400, "api.err.NoSiteContext")
+    body = await json_body(request)
+    if body is None:
+        return v2_error(400, "JSON parse error: body is not a JSON object")
+    paging = _page_numbers(body, FLOW_PAGE_MAX)
+    if paging is None or not 1 <= paging[1] <= FLOW_PAGE_MAX:
+        return v2_error(400, f"pageSize must be between 1 and {FLOW_PAGE_MAX}")
+    number, size = paging
+    policy_types = body.get("policy_type") or []
+    flows = _window(body, state.site.flows, "time")
+    if policy_types and "INTRUSION_PREVENTION" not in policy_types:
+        flows = []
+    page = flows[number * size : (number + 1) * size]
+    has_next = (number + 1) * size < len(flows)
+    return state.reply(
+        "traffic-flows",
+        {
+            "data": page,
+            "has_next": has_next,
+            "page_number": number,
+            "page_size": size,
+            "total_count": len(flows),
+        },
+    )
+
+
+def v2_routes(prefix: str) -> list[Route]:
+    """The v2 endpoints under ``prefix``.
+
+    Args:
+        prefix: the Network application's path prefix.
+
+    Returns:
+        Starlette routes.
+    """
+    site = f"{prefix}/v2/api/site/{{site}}"
+    return [
+        Route(f"{site}/system-log/{{kind}}", _system_log, methods=["POST"]),
+        Route(f"{site}/traffic-flows", _traffic_flows, methods=["POST"]),
+    ]

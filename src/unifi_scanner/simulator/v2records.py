@@ -1,0 +1,296 @@
+"""Network 10 records: v2 ``system-log`` entries and ``traffic-flows`` IPS flows.
+
+They are derived from the same classic events and IPS alerts, so both API generations describe
+one site. The v2 keys other than ``THREAT_*_V3`` are the simulator's own plausible names.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from unifi_scanner.simulator.templates import JsonObject, object_id
+
+if TYPE_CHECKING:
+    from unifi_scanner.simulator.events import Lookup
+
+__all__ = ["SYSTEM_LOG_CATEGORIES", "SYSTEM_LOG_CLASSES", "build_flows", "build_system_log"]
+
+SYSTEM_LOG_CATEGORIES = frozenset(
+    {
+        "SECURITY",
+        "UNIFI_DEVICES",
+        "SOFTWARE_UPDATES",
+        "VPN",
+        "POWER",
+        "UNIFI_ETHERNET_PORTS",
+        "CLIENT_DEVICES",
+        "UNKNOWN",
+        "AUDIT",
+        "INTERNET_AND_WAN",
+    }
+)
+
+# class → the categories it shows (None = every category)
+SYSTEM_LOG_CLASSES: dict[str, frozenset[str] | None] = {
+    "all": None,
+    "critical": None,
+    "device-alert": frozenset(
+        {"UNIFI_DEVICES", "POWER", "UNIFI_ETHERNET_PORTS", "INTERNET_AND_WAN"}
+    ),
+    "next-ai-alert": frozenset(),
+    "vpn-alert": frozenset({"VPN"}),
+    "admin-activity": frozenset({"AUDIT"}),
+    "update-alert": frozenset({"SOFTWARE_UPDATES"}),
+    "client-alert": frozenset({"CLIENT_DEVICES"}),
+    "threat-alert": frozenset({"SECURITY"}),
+    "triggers": frozenset(),
+}
+
+# classic suffix → (v2 key, category, severity, title, message with placeholders)
+_DEVICE_KEYS: dict[str, tuple[str, str, str, str, str]] = {
+    "Lost_Contact": (
+        "DEVICE_OFFLINE",
+        "UNIFI_DEVICES",
+        "HIGH",
+        "Device Offline",
+        "{DEVICE} is offline",
+    ),
+    "Connected": (
+        "DEVICE_ONLINE",
+        "UNIFI_DEVICES",
+        "LOW",
+        "Device Online",
+        "{DEVICE} is back online",
+    ),
+    "RestartedUnknown": (
+        "DEVICE_RESTARTED",
+        "UNIFI_DEVICES",
+        "MEDIUM",
+        "Device Restarted",
+        "{DEVICE} restarted",
+    ),
+    "Upgraded": (
+        "DEVICE_UPDATED",
+        "SOFTWARE_UPDATES",
+        "LOW",
+        "Device Updated",
+        "{DEVICE} was updated",
+    ),
+    "PoeOverload": (
+        "POE_BUDGET_EXCEEDED",
+        "POWER",
+        "HIGH",
+        "PoE Overload",
+        "{DEVICE} exceeded its PoE budget",
+    ),
+}
+_CLIENT_KEYS: dict[str, tuple[str, str, str]] = {
+    "EVT_WU_Connected": (
+        "CLIENT_CONNECTED_WIRELESS",
+        "Client Connected",
+        "{CLIENT} connected to {DEVICE}",
+    ),
+    "EVT_WU_Disconnected": (
+        "CLIENT_DISCONNECTED_WIRELESS",
+        "Client Disconnected",
+        "{CLIENT} left {DEVICE}",
+    ),
+    "EVT_WU_Roam": (
+        "CLIENT_ROAMED",
+        "Client Roamed",
+        "{CLIENT} roamed from {DEVICE_FROM} to {DEVICE_TO}",
+    ),
+    "EVT_LU_Connected": (
+        "CLIENT_CONNECTED_WIRED",
+        "Client Connected",
+        "{CLIENT} connected to {NETWORK}",
+    ),
+    "EVT_LU_Disconnected": (
+        "CLIENT_DISCONNECTED_WIRED",
+        "Client Disconnected",
+        "{CLIENT} left {NETWORK}",
+    ),
+}
+_SEVERITY = {1: "HIGH", 2: "MEDIUM", 3: "LOW"}
+_RISK = {1: "high", 2: "medium", 3: "low"}
+
+
+def _device_param(device: dict[str, Any]) -> JsonObject:
+    return {
+        "id": device["mac"],
+        "name": device["name"],
+        "ip": device["ip"],
+        "model": device["model"],
+    }
+
+
+def _entry(event: JsonObject, look: Lookup) -> JsonObject:
+    key: str = event["key"]
+    params: dict[str, JsonObject] = {}
+    by_mac = {d["mac"]: d for d in look.devices.values()}
+    clients = {c["mac"]: c for c in look.clients.values()}
+    v2_key, category, severity, title, message = key, "UNKNOWN", "LOW", key, event.get("msg", key)
+    target, subcategory = "SYSTEM", "GENERAL"
+    for field in ("ap", "sw", "gw"):
+        if field in event and key[7:] in _DEVICE_KEYS:
+            v2_key, category, severity, title, message = _DEVICE_KEYS[key[7:]]
+            params["DEVICE"] = _device_param(by_mac[event[field]])
+            target, subcategory = (
+                "DEVICE",
+                {"ap": "WIFI", "sw": "SWITCHING", "gw": "GATEWAY"}[field],
+            )
+    if key in _CLIENT_KEYS:
+        v2_key, title, message = _CLIENT_KEYS[key]
+        category, severity, target, subcategory = "CLIENT_DEVICES", "LOW", "CLIENT", "CONNECTIVITY"
+        client = clients[event["user"]]
+        params["CLIENT"] = {
+            "id": client["mac"],
+            "name": client["name"],
+            "ip": client["ip"],
+            "model": "",
+        }
+        if "ap_from" in event:
+            params["DEVICE_FROM"] = _device_param(by_mac[event["ap_from"]])
+            params["DEVICE_TO"] = _device_param(by_mac[event["ap_to"]])
+        if "ap" in event:
+            params["DEVICE"] = _device_param(by_mac[event["ap"]])
+        if "network" in event:
+            params["NETWORK"] = {"id": event["network"], "name": event["network"]}
+    return {
+        "id": object_id("system-log", event["_id"]),
+        "key": v2_key,
+        "category": category,
+        "subcategory": subcategory,
+        "event": key,
+        "severity": severity,
+        "status": "NEW",
+        "type": target,
+        "target": target,
+        "timestamp": event["time"],
+        "title_raw": title,
+        "message_raw": message,
+        "parameters": params,
+        "show_on_dashboard": severity in {"HIGH", "VERY_HIGH"},
+    }
+
+
+def _threat_entry(alert: JsonObject, look: Lookup) -> JsonObject:
+    blocked = alert["inner_alert_action"] == "blocked"
+    severity = _SEVERITY.get(alert["inner_alert_severity"], "LOW")
+    gateway = look.gateway
+    return {
+        "id": object_id("system-log", alert["_id"]),
+        "key": "THREAT_BLOCKED_V3" if blocked else "THREAT_DETECTED_V3",
+        "category": "SECURITY",
+        "subcategory": "INTRUSION_PREVENTION",
+        "event": "EVT_IPS_IpsAlert",
+        "severity": severity,
+        "status": "NEW",
+        "type": "THREAT",
+        "target": "GATEWAY",
+        "timestamp": alert["time"],
+        "title_raw": "Threat Blocked" if blocked else "Threat Detected",
+        "message_raw": "{SRC_IP} to {DST_IP}: {SIGNATURE}. Action by {DEVICE}.",
+        "parameters": {
+            "SRC_IP": {"id": alert["src_ip"], "name": alert["src_ip"], "ip": alert["src_ip"]},
+            "DST_IP": {"id": alert["dest_ip"], "name": alert["dest_ip"], "ip": alert["dest_ip"]},
+            "SIGNATURE": {
+                "id": str(alert["inner_alert_signature_id"]),
+                "name": alert["inner_alert_signature"],
+            },
+            "DEVICE": _device_param(gateway),
+        },
+        "show_on_dashboard": severity in {"HIGH", "VERY_HIGH"},
+    }
+
+
+def build_system_log(
+    events: list[JsonObject], alerts: list[JsonObject], look: Lookup
+) -> list[JsonObject]:
+    """Build v2 ``system-log`` entries from the classic events and IPS alerts, newest first.
+
+    Args:
+        events: the scenario's classic (non-IPS) events.
+        alerts: the scenario's IPS alerts.
+        look: the scenario's devices and clients by name.
+
+    Returns:
+        Entries shaped like ``system-log/{class}`` items.
+    """
+    entries = [_entry(e, look) for e in events] + [_threat_entry(a, look) for a in alerts]
+    return sorted(entries, key=lambda e: e["timestamp"], reverse=True)
+
+
+def _endpoint(ip: str, port: int, mac: str, look: Lookup, region: str | bool) -> JsonObject:  # noqa: FBT001
+    known = look.by_ip.get(ip)
+    inside = known is not None
+    return {
+        "id": object_id("endpoint", ip),
+        "ip": ip,
+        "port": port,
+        "mac": mac,
+        "region": region if isinstance(region, str) else "",
+        "client_name": known["name"] if known else "",
+        "client_oui": known.get("oui", "") if known else "",
+        "network_name": known.get("network", "Default") if known else "",
+        "network_id": object_id("network", known.get("network", "Default")) if known else "",
+        "zone_name": "Internal" if inside else "External",
+        "zone_id": object_id("zone", "Internal" if inside else "External"),
+    }
+
+
+def build_flows(alerts: list[JsonObject], look: Lookup) -> list[JsonObject]:
+    """Build v2 ``traffic-flows`` IPS flows from the IPS alerts, newest first.
+
+    Args:
+        alerts: the scenario's IPS alerts.
+        look: the scenario's devices and clients by name.
+
+    Returns:
+        Flows with ``action``, ``risk``, ``direction``, ``source``/``destination`` and ``ips``.
+    """
+    flows = []
+    for alert in alerts:
+        outbound = alert["src_ip"] in look.by_ip
+        severity = alert["inner_alert_severity"]
+        flows.append(
+            {
+                "id": object_id("flow", alert["_id"]),
+                "action": alert["inner_alert_action"],
+                "risk": _RISK.get(severity, "low"),
+                "direction": "outgoing" if outbound else "incoming",
+                "protocol": alert["proto"],
+                "service": alert["app_proto"].upper()
+                if alert["app_proto"] != "failed"
+                else "UNKNOWN",
+                "time": alert["time"],
+                "flow_start_time": alert["time"] - 1500,
+                "count": 1,
+                "policy_type": "INTRUSION_PREVENTION",
+                "source": _endpoint(
+                    alert["src_ip"],
+                    alert["src_port"],
+                    alert["src_mac"],
+                    look,
+                    alert["srcipCountry"],
+                ),
+                "destination": _endpoint(
+                    alert["dest_ip"],
+                    alert["dest_port"],
+                    alert["dst_mac"],
+                    look,
+                    alert["dstipCountry"],
+                ),
+                "ips": {
+                    "advanced_information": alert["msg"].split(" From:")[0],
+                    "signature_id": alert["inner_alert_signature_id"],
+                    "signature": alert["inner_alert_signature"],
+                    "category_name": alert["inner_alert_category"],
+                    "ips_category": alert["catname"]
+                    if isinstance(alert["catname"], str)
+                    else alert["catname"][0],
+                    "severity": severity,
+                },
+            }
+        )
+    return flows
