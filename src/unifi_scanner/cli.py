@@ -1,0 +1,266 @@
+"""The ``unifi-scanner`` command line.
+
+Exit status: 0 ok, 1 the scan (or check) failed, 2 bad configuration or usage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from unifi_scanner import app as composition
+from unifi_scanner.__about__ import __version__
+from unifi_scanner.config import load_settings, redacted, secret_values
+from unifi_scanner.errors import ConfigError, ScannerError
+from unifi_scanner.logging import configure_logging
+
+if TYPE_CHECKING:
+    from unifi_scanner.config import Settings
+
+__all__ = ["cli", "main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+cli = typer.Typer(
+    name="unifi-scanner",
+    help="Plain-English security and health reports for a UniFi network.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="YAML configuration file (default: $UNIFI_CONFIG). Environment variables win over it.",
+        show_default=False,
+    ),
+]
+Flavour = Literal["unifi-os", "legacy"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out.print(f"unifi-scanner {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@cli.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Plain-English security and health reports for a UniFi network."""
+
+
+def _settings(config: Path | None, **overrides: object) -> Settings:
+    """Load settings or exit 2 with a one-screen message naming each bad field."""
+    try:
+        settings = load_settings(config)
+        if overrides:
+            settings = settings.model_copy(update=overrides)
+    except ConfigError as err:
+        _err.print(f"[bold red]Configuration error[/]\n{err}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_CONFIG) from None
+    configure_logging(
+        level=settings.log_level, fmt=settings.log_format, secrets=secret_values(settings)
+    )
+    return settings
+
+
+def _fail(err: ScannerError) -> typer.Exit:
+    _err.print(f"[bold red]Error:[/] {typer.style(str(err), bold=False)}", markup=True)
+    return typer.Exit(EXIT_CONFIG if isinstance(err, ConfigError) else EXIT_FAILED)
+
+
+def _print_outcome(outcome: composition.ScanOutcome) -> None:
+    summary = outcome.report.summary
+    _out.print(
+        f"Site [bold]{outcome.report.site.name}[/]: "
+        f"{summary.severe} severe, {summary.medium} medium, {summary.low} low",
+        markup=True,
+    )
+    for path in outcome.files:
+        _out.print(f"  wrote {path}")
+    for line in outcome.problems:
+        _err.print(f"[yellow]warning:[/] {line}", markup=True)
+
+
+@cli.command()
+def run(config: ConfigOption = None) -> None:
+    """Scan the controller once now, write and deliver the report, then exit."""
+    settings = _settings(config)
+    try:
+        outcomes = asyncio.run(composition.run_once(settings))
+    except ScannerError as err:
+        raise _fail(err) from None
+    for outcome in outcomes:
+        _print_outcome(outcome)
+    if any(outcome.problems for outcome in outcomes):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@cli.command()
+def serve(config: ConfigOption = None) -> None:
+    """Scan on the cron schedule in UNIFI_SCHEDULE until stopped (Ctrl-C or SIGTERM)."""
+    settings = _settings(config)
+    if settings.schedule is None:
+        _err.print(
+            "Configuration error\nschedule: `serve` needs UNIFI_SCHEDULE (a cron expression such "
+            "as '0 7 * * *'); use `unifi-scanner run` for a single scan"
+        )
+        raise typer.Exit(EXIT_CONFIG)
+    try:
+        asyncio.run(composition.serve(settings))
+    except ScannerError as err:
+        raise _fail(err) from None
+    except KeyboardInterrupt:
+        _err.print("stopped")
+
+
+@cli.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Directory for the reports.")] = Path("reports"),
+    scenario: Annotated[str, typer.Option(help="Simulator scenario.")] = "demo",
+    flavour: Annotated[Flavour, typer.Option(help="Controller flavour to simulate.")] = "unifi-os",
+    network: Annotated[int, typer.Option(help="Network application generation: 9 or 10.")] = 9,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="Report formats (repeat): text, json, markdown, html."),
+    ] = None,
+) -> None:
+    """Scan the built-in simulated controller over loopback and write its reports.
+
+    Needs no configuration and no network beyond 127.0.0.1.
+    """
+    formats = tuple(fmt) if fmt else ("text", "json", "markdown", "html")
+    settings = _settings(
+        None,
+        output_dir=out,
+        report_formats=formats,
+        state_path=out / ".demo-state.sqlite3",
+    )
+    try:
+        outcome = asyncio.run(
+            composition.run_demo(settings, scenario=scenario, flavour=flavour, network=network)
+        )
+    except ScannerError as err:
+        raise _fail(err) from None
+    _print_outcome(outcome)
+    if outcome.problems:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@cli.command()
+def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 0,
+    scenario: Annotated[str, typer.Option(help="Scenario to serve.")] = "demo",
+    flavour: Annotated[Flavour, typer.Option(help="Controller flavour.")] = "unifi-os",
+    network: Annotated[int, typer.Option(help="Network application generation: 9 or 10.")] = 9,
+    tls: Annotated[bool, typer.Option(help="Serve HTTPS with a throw-away CA.")] = True,
+) -> None:
+    """Run the simulated UniFi controller in the foreground until Ctrl-C."""
+    configure_logging(level="INFO", fmt="console")
+    try:
+        asyncio.run(
+            composition.simulate(
+                host=host,
+                port=port,
+                scenario=scenario,
+                flavour=flavour,
+                network=network,
+                tls=tls,
+                announce=_out.print,
+            )
+        )
+    except ScannerError as err:
+        raise _fail(err) from None
+    except KeyboardInterrupt:
+        _err.print("stopped")
+
+
+@cli.command()
+def check(config: ConfigOption = None) -> None:
+    """Check that the controller can be reached and logged in to, and which endpoints answer."""
+    settings = _settings(config)
+    try:
+        result = asyncio.run(composition.check(settings))
+    except ScannerError as err:
+        raise _fail(err) from None
+    _out.print(f"Controller: {result.base_url}")
+    _out.print(f"Flavour:    {result.flavour}")
+    _out.print(f"Version:    {result.version or 'unknown'}")
+    _out.print(f"Sites:      {', '.join(result.sites) or 'none'}")
+    table = Table("endpoint", "answer", title="Endpoints")
+    for endpoint, answer in result.endpoints:
+        table.add_row(endpoint, answer)
+    _out.print(table)
+    if not result.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@cli.command("check-config")
+def check_config(config: ConfigOption = None) -> None:
+    """Validate the configuration and print it, secrets redacted. Runs nothing."""
+    settings = _settings(config)
+    _out.print_json(json.dumps(redacted(settings), default=str))
+
+
+@cli.command()
+def analyze(
+    files: Annotated[
+        list[Path], typer.Argument(help="Exported controller JSON files.", exists=True)
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="text, json, markdown or html.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Analyse exported controller JSON offline and print or write the report."""
+    settings = _settings(config)
+    try:
+        text = composition.analyze_files(files, settings, fmt=fmt)
+    except ScannerError as err:
+        raise _fail(err) from None
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        _out.print(f"wrote {output}")
+
+
+@cli.command()
+def integrations(config: ConfigOption = None) -> None:
+    """List integrations: configured or not, last status and circuit-breaker state."""
+    settings = _settings(config)
+    try:
+        rows = composition.integrations_status(settings)
+    except ScannerError as err:
+        raise _fail(err) from None
+    if not rows:
+        _out.print("No integrations are built in yet.")
+        return
+    table = Table("integration", "configured", "last status", "last success", "breaker")
+    for row in rows:
+        table.add_row(*row)
+    _out.print(table)
+
+
+def main() -> None:
+    """Entry point of the ``unifi-scanner`` console script."""
+    cli()

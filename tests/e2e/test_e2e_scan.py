@@ -1,0 +1,121 @@
+"""A whole scan against the simulated controller over a real TLS socket."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+from pydantic import SecretStr
+
+from unifi_scanner import app
+from unifi_scanner.errors import AuthenticationError, ControllerUnreachableError
+from unifi_scanner.simulator import SimulatorConfig
+
+from .conftest import FROZEN, frozen_now
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "report.schema.json").read_text())
+
+pytestmark = pytest.mark.e2e
+
+
+def _json_report(outcome: app.ScanOutcome) -> dict:
+    path = next(Path(p) for p in outcome.files if p.endswith(".json"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+async def test_scan_writes_every_format_with_offline_device_and_ips_findings(settings):
+    """A scan delivers all four formats; the JSON validates and names the offline AP and the C2 host."""
+    (outcome,) = await app.run_once(settings, now=frozen_now)
+    assert outcome.problems == ()
+    suffixes = sorted(Path(p).suffix for p in outcome.files)
+    assert suffixes == [".html", ".json", ".md", ".txt"]
+    report = _json_report(outcome)
+    jsonschema.validate(report, SCHEMA)
+    rules = {f["rule"] for f in report["findings"]}
+    assert any(rule.startswith("device.") and "offline" in rule or "lost" in rule for rule in rules)
+    severe = [f for f in report["findings"] if f["severity"] == "severe"]
+    assert any("ips" in f["rule"] or "security" in f["rule"] for f in severe)
+    assert report["controller"]["flavour"] == "unifi-os"
+    assert report["period"]["end"].startswith("2026-11-26T12:00")
+    assert report["summary"]["severe"] == len(severe)
+
+
+async def test_second_run_reports_nothing_twice(settings):
+    """The next run starts at the last window's end and skips events already reported."""
+    (first,) = await app.run_once(settings, now=frozen_now)
+    later = FROZEN + timedelta(hours=1)
+    (second,) = await app.run_once(settings, now=lambda: later)
+    first_events = sum(f["count"] for f in _json_report(first)["findings"] if f["first_seen"])
+    event_rules = {
+        f["fingerprint"]
+        for f in _json_report(second)["findings"]
+        if f["first_seen"] and f["first_seen"] < FROZEN.isoformat().replace("+00:00", "Z")
+    }
+    assert first_events > 0
+    assert event_rules == set()
+    assert _json_report(second)["period"]["start"] < _json_report(second)["period"]["end"]
+
+
+@pytest.mark.parametrize(
+    "sim_config",
+    [SimulatorConfig(now=frozen_now, flavour="legacy", network=10)],
+)
+async def test_legacy_network10_falls_back_to_v2_and_notes_what_is_missing(settings):
+    """On a legacy controller with Network 10, events come from v2 and the gaps are noted."""
+    (outcome,) = await app.run_once(settings, now=frozen_now)
+    report = _json_report(outcome)
+    assert report["controller"]["flavour"] == "legacy"
+    assert report["findings"], "v2 system-log and traffic-flows still give findings"
+    notes = " ".join(note["message"] for note in report["collection_notes"])
+    assert "alarm" in notes.lower()
+
+
+async def test_wrong_password_fails_the_scan_and_keeps_the_window(settings):
+    """Bad credentials fail the scan with a clear error; no window is recorded."""
+    bad = settings.model_copy(update={"password": SecretStr("wrong")})
+    with pytest.raises(AuthenticationError):
+        await app.run_once(bad, now=frozen_now)
+    from unifi_scanner.state import SqliteStateStore
+
+    store = SqliteStateStore(settings.state_path, frozen_now)
+    try:
+        assert store.get_window_end("default") is None
+    finally:
+        store.close()
+
+
+async def test_untrusted_certificate_is_refused(settings):
+    """Without the simulator's CA, TLS verification refuses the connection."""
+    untrusted = settings.model_copy(update={"ca_bundle": None})
+    with pytest.raises(ControllerUnreachableError):
+        await app.run_once(untrusted, now=frozen_now)
+
+
+async def test_fingerprint_pinning_accepts_the_right_certificate(settings, simulator):
+    """Pinning the simulator certificate's SHA-256 works without any CA."""
+    pinned = settings.model_copy(
+        update={"ca_bundle": None, "tls_fingerprint": simulator.cert_fingerprint}
+    )
+    (outcome,) = await app.run_once(pinned, now=frozen_now)
+    assert outcome.report.findings
+
+
+async def test_wrong_fingerprint_is_refused(settings):
+    """A pinned fingerprint that does not match refuses the connection."""
+    pinned = settings.model_copy(update={"ca_bundle": None, "tls_fingerprint": "ab" * 32})
+    with pytest.raises(ControllerUnreachableError):
+        await app.run_once(pinned, now=frozen_now)
+
+
+async def test_check_reports_flavour_version_and_endpoints(settings):
+    """`check` logs in and lists which endpoints answered."""
+    result = await app.check(settings, now=frozen_now)
+    assert result.ok
+    assert result.flavour == "unifi-os"
+    assert result.version
+    assert "default" in result.sites
+    answered = dict(result.endpoints)
+    assert answered, "at least one endpoint probed"
