@@ -147,12 +147,7 @@ def demo(
     Needs no configuration and no network beyond 127.0.0.1.
     """
     formats = tuple(fmt) if fmt else ("text", "json", "markdown", "html")
-    settings = _settings(
-        None,
-        output_dir=out,
-        report_formats=formats,
-        state_path=out / ".demo-state.sqlite3",
-    )
+    settings = _settings(None, output_dir=out, report_formats=formats)
     try:
         outcome = asyncio.run(
             composition.run_demo(settings, scenario=scenario, flavour=flavour, network=network)

@@ -1,0 +1,86 @@
+"""The HTML report in a real headless browser: it renders, and controller strings stay inert."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+
+from unifi_scanner.analysis import Finding, Severity
+from unifi_scanner.collect import ControllerInfo, Flavour, Site, Snapshot, Window
+from unifi_scanner.integrations import IntegrationResults
+from unifi_scanner.reports import build_report, render_html
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+HOSTILE = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("UNIFI_SCANNER_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is required in CI but was not found")
+        pytest.skip("chromium is not installed")
+    return path
+
+
+def _dump_dom(chromium: str, url: str, profile) -> str:
+    proc = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_html_report_renders_and_keeps_hostile_names_inert(tmp_path):
+    """A device named with HTML shows as text; its markup never runs in the browser."""
+    chromium = _chromium()
+    snapshot = Snapshot(
+        site=Site(id="s1", name="default", description="Main office"),
+        controller=ControllerInfo(flavour=Flavour.UNIFI_OS, version="9.0.114"),
+        window=Window(start=datetime(2026, 11, 25, 12, tzinfo=UTC), end=NOW),
+    )
+    finding = Finding(
+        rule="device.offline",
+        severity=Severity.SEVERE,
+        title=f"The gateway {HOSTILE} is offline",
+        explanation=f"{HOSTILE} stopped answering.",
+        remediation=("Check its power.", f"Restart {HOSTILE}."),
+        subject=HOSTILE,
+        first_seen=NOW,
+        last_seen=NOW,
+    )
+    report = build_report(snapshot, [finding], IntegrationResults(), generated_at=NOW)
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+
+    dom = _dump_dom(chromium, page.as_uri(), tmp_path / "profile")
+
+    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]
+    assert "&lt;img src=x" in dom, "the hostile name is shown as text"
+    assert "<script" not in dom.lower()
+    assert "Main office" in dom
+    assert "Check its power." in dom
