@@ -27,17 +27,18 @@ def _json_report(outcome: app.ScanOutcome) -> dict:
 
 
 async def test_scan_writes_every_format_with_offline_device_and_ips_findings(settings):
-    """A scan delivers all four formats; the JSON validates and names the offline AP and the C2 host."""
+    """All four formats are delivered; the JSON names the offline AP and the infected host."""
     (outcome,) = await app.run_once(settings, now=frozen_now)
     assert outcome.problems == ()
     suffixes = sorted(Path(p).suffix for p in outcome.files)
     assert suffixes == [".html", ".json", ".md", ".txt"]
     report = _json_report(outcome)
     jsonschema.validate(report, SCHEMA)
-    rules = {f["rule"] for f in report["findings"]}
-    assert any(rule.startswith("device.") and "offline" in rule or "lost" in rule for rule in rules)
+    by_rule = {(f["rule"], f["subject"]): f for f in report["findings"]}
+    assert ("device.offline", "AP-Warehouse") in by_rule
+    assert ("device.lost_contact", "AP-Warehouse") in by_rule
     severe = [f for f in report["findings"] if f["severity"] == "severe"]
-    assert any("ips" in f["rule"] or "security" in f["rule"] for f in severe)
+    assert ("ips.inside_threat", "PC Reception") in {(f["rule"], f["subject"]) for f in severe}
     assert report["controller"]["flavour"] == "unifi-os"
     assert report["period"]["end"].startswith("2026-11-26T12:00")
     assert report["summary"]["severe"] == len(severe)
