@@ -1,0 +1,362 @@
+"""Collect one scan of a site into a :class:`Snapshot`, probing what the controller offers.
+
+The first call (``self/sites``) must work: its errors (bad credentials, controller down) end
+the scan. After that every endpoint is optional: one that fails is skipped with one log line
+and a :class:`CollectionNote`, and the rest still arrives.
+
+* Events: classic ``stat/event`` paged (``_start``/``_limit``, ``within``) until ``meta.count``
+  is reached or the window is covered; if it fails (404 on Network 10.x), v2
+  ``system-log/all`` paged until ``total_page_count``.
+* IPS: v2 ``traffic-flows`` (IPS flows); if it fails, classic ``stat/ips/event``.
+* Alarms: ``list/alarm`` (not archived).
+
+Every call's outcome is kept as a :class:`Probe` for ``unifi-scanner check``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+import structlog
+
+from unifi_scanner.collect.dedup import dedupe_events
+from unifi_scanner.collect.models import CollectionNote, ControllerInfo, Site, Snapshot, Window
+from unifi_scanner.collect.normalize import (
+    IPS_KEY,
+    Normalized,
+    client_from_payload,
+    controller_info_from_sysinfo,
+    device_from_payload,
+    event_from_alarm,
+    event_from_classic,
+    event_from_ips,
+    event_from_system_log,
+    event_from_traffic_flow,
+    normalize_all,
+    site_from_payload,
+)
+from unifi_scanner.controller import Flavour
+from unifi_scanner.errors import ConfigError, ControllerError, EndpointNotFoundError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
+    from datetime import datetime
+
+    from unifi_scanner.collect.models import Event
+    from unifi_scanner.controller import ControllerClient
+
+__all__ = ["Collection", "Collector", "Probe"]
+
+_log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Probe:
+    """How one endpoint answered.
+
+    Attributes:
+        name: short endpoint name (``stat/event``, ``traffic-flows``…).
+        ok: whether it answered usefully.
+        endpoint: the full path, when known.
+        status: the HTTP status of a failure, when there was one.
+        detail: ``"N items"`` or the error message.
+    """
+
+    name: str
+    ok: bool
+    endpoint: str | None = None
+    status: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Collection:
+    """One site's scan: the snapshot, what each endpoint answered, items left out."""
+
+    snapshot: Snapshot
+    probes: tuple[Probe, ...]
+    skipped_items: int = 0
+
+
+@dataclass(slots=True)
+class _Run:
+    site: str
+    probes: list[Probe] = field(default_factory=list)
+    notes: list[CollectionNote] = field(default_factory=list)
+    skipped: int = 0
+
+    def failure(self, name: str) -> str:
+        probe = next(p for p in reversed(self.probes) if p.name == name)
+        if probe.status is not None:
+            return f"{name} answered {probe.status}"
+        return f"{name} failed ({probe.detail})"
+
+
+class Collector:
+    """Builds one :class:`Snapshot` per site from a :class:`ControllerClient`.
+
+    Args:
+        client: the controller client (already configured; it logs in on first use).
+        now: the clock, aware UTC.
+        lookback: the default window length, ending now.
+        event_page_size: ``stat/event`` ``_limit`` (the controller caps it at 3000).
+        system_log_page_size: v2 ``system-log`` ``pageSize``.
+        flow_page_size: v2 ``traffic-flows`` ``pageSize`` (at most 100).
+        max_pages: upper bound on pages per paged endpoint.
+    """
+
+    def __init__(
+        self,
+        client: ControllerClient,
+        *,
+        now: Callable[[], datetime],
+        lookback: timedelta = timedelta(hours=24),
+        event_page_size: int = 3000,
+        system_log_page_size: int = 1000,
+        flow_page_size: int = 100,
+        max_pages: int = 50,
+    ) -> None:
+        self._client = client
+        self._now = now
+        self._lookback = lookback
+        self._event_page_size = event_page_size
+        self._system_log_page_size = system_log_page_size
+        self._flow_page_size = flow_page_size
+        self._max_pages = max_pages
+
+    def default_window(self) -> Window:
+        """The window ending now and ``lookback`` long."""
+        end = self._now()
+        return Window(start=end - self._lookback, end=end)
+
+    async def collect(self, *, window: Window | None = None, site: str | None = None) -> Collection:
+        """Collect one site (the client's site by default).
+
+        Raises:
+            ControllerError: the first call (``self/sites``) failed, e.g. bad credentials.
+            ConfigError: the site does not exist on this controller.
+        """
+        wanted = site or self._client.site
+        run = _Run(site=wanted)
+        sites = await self._sites(run)
+        match = next((s for s in sites if wanted in {s.name, s.id}), None)
+        if match is None:
+            if sites:
+                names = ", ".join(s.name for s in sites)
+                message = f"site {wanted!r} not found on the controller; it has: {names}"
+                raise ConfigError(message, (("site", "settings", message),))
+            match = Site(id=wanted, name=wanted, description=wanted)
+        return await self._collect_site(match, window or self.default_window(), run)
+
+    async def collect_all(self, *, window: Window | None = None) -> tuple[Collection, ...]:
+        """Collect every site this account can see (``site = "all"``)."""
+        window = window or self.default_window()
+        first = _Run(site="*")
+        sites = await self._sites(first)
+        results = []
+        for site in sites:
+            run = _Run(site=site.name, probes=list(first.probes))
+            results.append(await self._collect_site(site, window, run))
+        return tuple(results)
+
+    async def _sites(self, run: _Run) -> tuple[Site, ...]:
+        try:
+            raw = await self._client.sites()
+        except EndpointNotFoundError as err:
+            run.probes.append(_failed("self/sites", err))
+            return ()
+        run.probes.append(Probe(name="self/sites", ok=True, detail=f"{len(raw)} items"))
+        return self._normalized(run, "sites", normalize_all(site_from_payload, raw, what="sites"))
+
+    async def _collect_site(self, site: Site, window: Window, run: _Run) -> Collection:
+        name = site.name
+        client = self._client
+        sysinfo = await self._try(run, "stat/sysinfo", lambda: client.sysinfo(site=name))
+        flavour = client.flavour or Flavour.UNIFI_OS
+        info = controller_info_from_sysinfo(sysinfo, flavour) if sysinfo else None
+        devices = await self._try(run, "stat/device", lambda: client.devices(site=name))
+        clients = await self._try(run, "stat/sta", lambda: client.clients(site=name))
+        health = await self._try(run, "stat/health", lambda: client.health(site=name))
+        settings = await self._try(run, "get/setting", lambda: client.settings(site=name))
+        for what, endpoint, result in (
+            ("controller", "stat/sysinfo", sysinfo),
+            ("devices", "stat/device", devices),
+            ("clients", "stat/sta", clients),
+            ("health", "stat/health", health),
+            ("settings", "get/setting", settings),
+        ):
+            if result is None:
+                self._note(run, what, f"{_LABELS[what]} unavailable: {run.failure(endpoint)}")
+        events = [
+            *await self._events(run, window),
+            *await self._ips(run, window),
+            *await self._alarms(run),
+        ]
+        in_window = [e for e in events if window.start <= e.time < window.end]
+        snapshot = Snapshot(
+            site=site,
+            controller=info or ControllerInfo(flavour=flavour),
+            window=window,
+            events=dedupe_events(in_window),
+            devices=self._normalized(
+                run, "devices", normalize_all(device_from_payload, devices or [], what="devices")
+            ),
+            clients=self._normalized(
+                run, "clients", normalize_all(client_from_payload, clients or [], what="clients")
+            ),
+            health=tuple(health or ()),
+            ips_settings=_ips_settings(settings or []),
+            notes=tuple(run.notes),
+        )
+        return Collection(snapshot=snapshot, probes=tuple(run.probes), skipped_items=run.skipped)
+
+    async def _try(self, run: _Run, name: str, call: Callable[[], Awaitable[T]]) -> T | None:
+        try:
+            result = await call()
+        except ControllerError as err:
+            run.probes.append(_failed(name, err))
+            return None
+        count = len(result) if isinstance(result, list) else 1
+        run.probes.append(Probe(name=name, ok=True, detail=f"{count} items"))
+        return result
+
+    def _note(self, run: _Run, source: str, message: str, endpoint: str | None = None) -> None:
+        _log.warning("collection incomplete", site=run.site, source=source, reason=message)
+        run.notes.append(CollectionNote(source=source, message=message, endpoint=endpoint))
+
+    def _normalized(self, run: _Run, what: str, result: Normalized[T]) -> tuple[T, ...]:
+        if result.skipped:
+            run.skipped += result.skipped
+            run.notes.append(
+                CollectionNote(
+                    source=what,
+                    message=f"{result.skipped} {what} could not be read and were left out "
+                    f"(first: {result.first_problem})",
+                )
+            )
+        return result.items
+
+    async def _events(self, run: _Run, window: Window) -> tuple[Event, ...]:
+        classic = await self._try(run, "stat/event", lambda: self._classic_events(run, window))
+        if classic is not None:
+            return self._normalized(
+                run, "events", normalize_all(event_from_classic, classic, what="events")
+            )
+        entries = await self._try(run, "system-log/all", lambda: self._system_log(window, run.site))
+        if entries is not None:
+            return self._normalized(
+                run, "events", normalize_all(event_from_system_log, entries, what="events")
+            )
+        failures = f"{run.failure('stat/event')}, {run.failure('system-log/all')}"
+        self._note(run, "events", f"Events unavailable: {failures}")
+        return ()
+
+    async def _classic_events(self, run: _Run, window: Window) -> list[object]:
+        hours = max(1, math.ceil((self._now() - window.start) / timedelta(hours=1)))
+        items: list[object] = []
+        for _ in range(self._max_pages):
+            page = await self._client.events(
+                within_hours=hours, start=len(items), limit=self._event_page_size, site=run.site
+            )
+            items.extend(page.items)
+            more = (page.total is not None and len(items) < page.total) or (
+                page.total is None and len(page.items) >= self._event_page_size
+            )
+            oldest = min(
+                (t for i in page.items if isinstance(t := i.get("time"), int)), default=None
+            )
+            if not page.items or not more or (oldest is not None and oldest < _ms(window.start)):
+                return items
+        self._note(run, "events", f"Events truncated: read the first {len(items)} only")
+        return items
+
+    async def _system_log(self, window: Window, site: str) -> list[object]:
+        items: list[object] = []
+        for number in range(self._max_pages):
+            page = await self._client.system_log(
+                "all",
+                timestamp_from=_ms(window.start),
+                timestamp_to=_ms(window.end),
+                page_number=number,
+                page_size=self._system_log_page_size,
+                site=site,
+            )
+            items.extend(page.items)
+            last = page.page_count is None or number + 1 >= page.page_count
+            if not page.items or last:
+                break
+        return items
+
+    async def _ips(self, run: _Run, window: Window) -> tuple[Event, ...]:
+        flows = await self._try(run, "traffic-flows", lambda: self._flows(window, run.site))
+        if flows is not None:
+            events = self._normalized(
+                run, "IPS alerts", normalize_all(event_from_traffic_flow, flows, what="flows")
+            )
+            return tuple(e for e in events if e.key == IPS_KEY)
+        start, end = _ms(window.start), _ms(window.end)
+        legacy = await self._try(
+            run,
+            "stat/ips/event",
+            lambda: self._client.ips_events(start_ms=start, end_ms=end, site=run.site),
+        )
+        if legacy is not None:
+            return self._normalized(
+                run, "IPS alerts", normalize_all(event_from_ips, legacy, what="ips")
+            )
+        failures = f"{run.failure('traffic-flows')}, {run.failure('stat/ips/event')}"
+        self._note(run, "ips", f"IPS alerts unavailable: {failures}")
+        return ()
+
+    async def _flows(self, window: Window, site: str) -> list[object]:
+        items: list[object] = []
+        for number in range(self._max_pages):
+            page = await self._client.traffic_flows(
+                timestamp_from=_ms(window.start),
+                timestamp_to=_ms(window.end),
+                page_number=number,
+                page_size=self._flow_page_size,
+                site=site,
+            )
+            items.extend(page.items)
+            if not page.items or not page.has_next:
+                break
+        return items
+
+    async def _alarms(self, run: _Run) -> tuple[Event, ...]:
+        alarms = await self._try(run, "list/alarm", lambda: self._client.alarms(site=run.site))
+        if alarms is None:
+            self._note(run, "alarms", f"Alarms unavailable: {run.failure('list/alarm')}")
+            return ()
+        return self._normalized(
+            run, "alarms", normalize_all(event_from_alarm, alarms, what="alarms")
+        )
+
+
+_LABELS = {
+    "controller": "Controller details",
+    "devices": "Devices",
+    "clients": "Clients",
+    "health": "Site health",
+    "settings": "Settings (IPS mode)",
+}
+
+
+def _failed(name: str, err: ControllerError) -> Probe:
+    _log.debug(
+        "endpoint unavailable", endpoint=err.endpoint or name, status=err.status, error=str(err)
+    )
+    return Probe(name=name, ok=False, endpoint=err.endpoint, status=err.status, detail=str(err))
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def _ips_settings(settings: Sequence[object]) -> Mapping[str, object] | None:
+    return next((s for s in settings if isinstance(s, dict) and s.get("key") == "ips"), None)

@@ -1,0 +1,148 @@
+"""Classic event items (``stat/event``, websocket ``events``, ``list/alarm``, ``stat/ips/event``).
+
+All four share one shape: ``_id``, ``key``, ``time`` (ms), ``subsystem``, ``msg``, plus who it is
+about: ``ap``/``sw``/``gw`` (a device, with ``*_name``) and ``user``/``guest``/``client`` (a
+client, with ``hostname``). Everything not lifted into an :class:`Event` field stays in ``params``
+under its wire name, so rules read ports, channels, signatures from there.
+
+IPS alerts from every source use the classic ``inner_alert_*``/``src_ip``/``dest_ip`` names in
+``params`` (the v2 normalisers add them too), so one rule reads them all.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Final
+
+from unifi_scanner.collect.models import Event, EventSource
+from unifi_scanner.collect.normalize._coerce import (
+    UnusableItemError,
+    as_int,
+    as_mac,
+    as_str,
+    as_time,
+    require_mapping,
+    synthetic_id,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+
+__all__ = [
+    "IPS_KEY",
+    "event_from_alarm",
+    "event_from_classic",
+    "event_from_ips",
+    "event_from_websocket",
+    "events_from_websocket_frame",
+    "ips_severity",
+]
+
+IPS_KEY: Final = "EVT_IPS_IpsAlert"
+_DEVICE_KEYS: Final = ("ap", "sw", "gw")
+_CLIENT_KEYS: Final = ("user", "guest", "client")
+_IPS_SEVERITY: Final = {1: "high", 2: "medium", 3: "low"}
+
+
+def ips_severity(value: object) -> str | None:
+    """Map ``inner_alert_severity`` (1 high … 3 low) to a lower-case hint."""
+    level = as_int(value)
+    if level is None:
+        return None
+    return _IPS_SEVERITY.get(level, "low" if level > 3 else "high")  # noqa: PLR2004 - scale end
+
+
+def _event_time(item: Mapping[str, object]) -> datetime:
+    for name in ("time", "datetime", "timestamp"):
+        when = as_time(item.get(name))
+        if when is not None:
+            return when
+    raise UnusableItemError(f"event {item.get('_id')!r} has no usable time")
+
+
+def _is_private(ip: object) -> bool:
+    try:
+        return ipaddress.ip_address(str(ip)).is_private
+    except ValueError:
+        return False
+
+
+def _ips_client(item: Mapping[str, object]) -> str | None:
+    """The local side of an IPS alert: the private address's MAC."""
+    if _is_private(item.get("src_ip")):
+        return as_mac(item.get("src_mac"))
+    if _is_private(item.get("dest_ip")):
+        return as_mac(item.get("dst_mac"))
+    return None
+
+
+def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN") -> Event:
+    raw = require_mapping(item)
+    key = as_str(raw.get("key")) or default_key
+    when = _event_time(raw)
+    message = as_str(raw.get("msg")) or ""
+    event_id = as_str(raw.get("_id")) or synthetic_id(key, when.isoformat(), message)
+    consumed = {"_id", "key", "time", "subsystem", "msg", "hostname"}
+
+    device_mac = device_name = None
+    for name in _DEVICE_KEYS:
+        if as_mac(raw.get(name)):
+            device_mac = as_mac(raw.get(name))
+            device_name = as_str(raw.get(f"{name}_name"))
+            consumed |= {name, f"{name}_name"}
+            break
+    client_mac = next((as_mac(raw.get(n)) for n in _CLIENT_KEYS if as_mac(raw.get(n))), None)
+    consumed |= {n for n in _CLIENT_KEYS if as_mac(raw.get(n)) == client_mac and client_mac}
+    severity = None
+    if key == IPS_KEY:
+        severity = ips_severity(raw.get("inner_alert_severity"))
+        client_mac = client_mac or _ips_client(raw)
+    return Event(
+        id=event_id,
+        key=key,
+        source=source,
+        time=when,
+        subsystem=as_str(raw.get("subsystem")),
+        severity_hint=severity,
+        message=message,
+        device_mac=device_mac,
+        device_name=device_name,
+        client_mac=client_mac,
+        client_name=as_str(raw.get("hostname")),
+        params={k: v for k, v in raw.items() if k not in consumed},
+    )
+
+
+def event_from_classic(item: object) -> Event:
+    """Normalise one ``stat/event`` item (source ``classic``)."""
+    return _classic(item, EventSource.CLASSIC)
+
+
+def event_from_websocket(item: object) -> Event:
+    """Normalise one element of a websocket ``events`` frame (source ``websocket``)."""
+    return _classic(item, EventSource.WEBSOCKET)
+
+
+def event_from_alarm(item: object) -> Event:
+    """Normalise one ``list/alarm`` item (source ``alarm``; ``archived`` stays in params)."""
+    return _classic(item, EventSource.ALARM)
+
+
+def event_from_ips(item: object) -> Event:
+    """Normalise one ``stat/ips/event`` item (source ``ips``, key ``EVT_IPS_IpsAlert``)."""
+    return _classic(item, EventSource.IPS, default_key=IPS_KEY)
+
+
+def events_from_websocket_frame(frame: object) -> list[object]:
+    """Return the items of a websocket frame whose ``meta.message`` is ``events``.
+
+    Every element of ``data`` is one event; other message types give an empty list.
+    """
+    if not isinstance(frame, dict):
+        return []
+    meta = frame.get("meta")
+    data = frame.get("data")
+    if not isinstance(meta, dict) or meta.get("message") != "events" or not isinstance(data, list):
+        return []
+    return list(data)

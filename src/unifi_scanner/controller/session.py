@@ -1,0 +1,405 @@
+"""The controller session: flavour detection, login, CSRF, re-login and the transport policy.
+
+:class:`ControllerSession` owns no connection pool: it receives the ``httpx.AsyncClient`` that
+``app.py`` built with the TLS settings, and never closes it. Transient failures (connection
+errors, timeouts, 502/503/504, a text/html "starting up" reply, 429 on data calls) are retried
+with exponential backoff and jitter through ``stamina``; a 429 ``Retry-After`` is honoured up to
+a bound. Everything else is translated once, through :mod:`.error_table`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Final, Self
+
+import httpx
+import stamina
+import structlog
+
+from unifi_scanner.controller import endpoints
+from unifi_scanner.controller._http import (
+    TransientError,
+    caused_by,
+    csrf_from_jwt,
+    decode,
+    format_host,
+    parse_retry_after,
+    retry_hook,
+)
+from unifi_scanner.controller.error_table import error_for, is_login_required
+from unifi_scanner.controller.flavour import Flavour
+from unifi_scanner.controller.tls import FingerprintMismatchError
+from unifi_scanner.errors import (
+    ConfigError,
+    ControllerError,
+    ControllerResponseError,
+    ControllerUnreachableError,
+)
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from pydantic import SecretStr
+
+__all__ = ["DEFAULT_PORTS", "ControllerSession"]
+
+_log = structlog.get_logger(__name__)
+
+DEFAULT_PORTS: Final = (443, 8443, 11443)
+_TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
+_HTTP_TOO_MANY: Final = 429
+_HTTP_OK_MAX: Final = 299
+_HTTP_REDIRECT: Final = range(300, 400)
+
+
+class ControllerSession:
+    """Authentication and transport for one controller (see :class:`ControllerClient`)."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        host: str,
+        port: int | None = None,
+        site: str = "default",
+        flavour: Flavour | None = None,
+        username: str | None = None,
+        password: SecretStr | None = None,
+        api_key: SecretStr | None = None,
+        scheme: str = "https",
+        retry_attempts: int = 5,
+        retry_timeout_s: float = 60.0,
+        max_retry_after_s: float = 60.0,
+    ) -> None:
+        if api_key is None and (not username or password is None):
+            message = "the controller needs username and password, or api_key"
+            raise ConfigError(message, (("username", "settings", message),))
+        self._http = http
+        self._host = host
+        self._port = port
+        self._site = site
+        self._flavour = flavour
+        self._username = username
+        self._password = password
+        self._api_key = api_key
+        self._scheme = scheme
+        self._retrying = stamina.AsyncRetryingCaller(
+            attempts=retry_attempts, timeout=retry_timeout_s, wait_initial=0.5, wait_max=10.0
+        )
+        self._max_retry_after_s = max_retry_after_s
+        self._csrf: str | None = None
+        self._logged_in = False
+        self._login_generation = 0
+        self._login_lock = asyncio.Lock()
+        self._flows_old_form = False
+
+    @property
+    def flavour(self) -> Flavour | None:
+        """The controller flavour, once configured or detected."""
+        return self._flavour
+
+    @property
+    def port(self) -> int | None:
+        """The controller port, once configured or detected."""
+        return self._port
+
+    @property
+    def site(self) -> str:
+        """The default site for site-scoped calls."""
+        return self._site
+
+    @property
+    def csrf_token(self) -> str | None:
+        """The CSRF token sent on every request (UniFi OS), newest first."""
+        return self._csrf
+
+    @classmethod
+    async def detect_port(
+        cls,
+        http: httpx.AsyncClient,
+        host: str,
+        *,
+        ports: tuple[int, ...] = DEFAULT_PORTS,
+        scheme: str = "https",
+    ) -> int:
+        """Return the first of ``ports`` on which ``host`` answers HTTP at all.
+
+        Raises:
+            ControllerUnreachableError: none of the ports answered.
+        """
+        failures: list[str] = []
+        for port in ports:
+            try:
+                await http.get(f"{scheme}://{format_host(host)}:{port}/", follow_redirects=False)
+            except httpx.HTTPError as err:
+                failures.append(f"{port}: {type(err).__name__}")
+                continue
+            _log.info("controller port detected", host=host, port=port)
+            return port
+        message = f"no controller answered on {host} ports {', '.join(map(str, ports))}"
+        raise ControllerUnreachableError(f"{message} ({'; '.join(failures)})", endpoint="/")
+
+    async def detect_flavour(self) -> Flavour:
+        """Tell UniFi OS from legacy: ``GET /`` without redirects: 200 → UniFi OS, 3xx → legacy.
+
+        Raises:
+            ControllerUnreachableError: the controller cannot be reached.
+            ControllerResponseError: the answer fits neither flavour.
+        """
+        await self._ensure_port()
+        response = await self._send("GET", "/", starting_up_check=False)
+        if response.status_code in _HTTP_REDIRECT:
+            flavour = Flavour.LEGACY
+        elif response.status_code <= _HTTP_OK_MAX:
+            flavour = Flavour.UNIFI_OS
+        else:
+            raise ControllerResponseError(
+                f"cannot tell the controller flavour: GET / answered {response.status_code}",
+                endpoint="/",
+                status=response.status_code,
+            )
+        _log.info("controller flavour detected", flavour=str(flavour))
+        self._flavour = flavour
+        return flavour
+
+    async def login(self) -> None:
+        """Log in with the username and password (no-op with an API key).
+
+        Raises:
+            AuthenticationError: bad credentials (final; do not retry).
+            MfaRequiredError: the account needs MFA.
+            LoginRateLimitedError: the controller rate-limited logins; see ``retry_after``.
+            ControllerUnreachableError: the controller cannot be reached or is starting up.
+        """
+        if self._api_key is not None:
+            return
+        flavour = await self._ensure_flavour()
+        path = endpoints.login_path(flavour)
+        body = {
+            "username": self._username,
+            "password": self._password.get_secret_value() if self._password else "",
+            "rememberMe": True,
+        }
+        self._csrf = None
+        response = await self._send("POST", path, json_body=body)
+        decoded = decode(response)
+        self._raise_for(response, decoded, path, retry_after=parse_retry_after(response))
+        if decoded is None:
+            raise ControllerResponseError(f"{path} answered a body that is not JSON", endpoint=path)
+        token = response.headers.get("X-CSRF-Token") or csrf_from_jwt(
+            response.cookies.get("TOKEN") or self._http.cookies.get("TOKEN")
+        )
+        if token:
+            self._csrf = token
+        self._logged_in = True
+        self._login_generation += 1
+        _log.info("logged in to the controller", flavour=str(flavour))
+
+    async def logout(self) -> None:
+        """Log out when logged in; failures are logged, never raised."""
+        if not self._logged_in or self._flavour is None:
+            return
+        path = endpoints.logout_path(self._flavour)
+        try:
+            response = await self._send("POST", path, json_body={}, attempts_once=True)
+        except ControllerError as err:
+            _log.debug("logout failed", error=str(err))
+        else:
+            _log.debug("logged out", status=response.status_code)
+        self._logged_in = False
+        self._csrf = None
+
+    async def aclose(self) -> None:
+        """Log out. The ``httpx.AsyncClient`` belongs to the caller and stays open."""
+        await self.logout()
+
+    async def __aenter__(self) -> Self:
+        """Return the session; nothing happens until the first call."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Log out."""
+        await self.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: object = None,
+        params: dict[str, str] | None = None,
+    ) -> object:
+        """Send one authenticated call and return its decoded JSON body.
+
+        Logs in first when needed. On 401 or ``api.err.LoginRequired`` logs in once more and
+        retries once.
+
+        Args:
+            method: ``GET`` or ``POST``.
+            path: a path from :mod:`.endpoints`.
+            json_body: the JSON body, for POST.
+            params: query parameters.
+
+        Raises:
+            ControllerError: the subclass the reply stands for (see :mod:`.error_table`).
+        """
+        await self._ensure_ready()
+        relogged = False
+        while True:
+            generation = self._login_generation
+            response = await self._send(method, path, json_body=json_body, params=params)
+            decoded = decode(response)
+            if (
+                not relogged
+                and self._api_key is None
+                and is_login_required(response.status_code, decoded)
+            ):
+                relogged = True
+                _log.info("session expired, logging in again", endpoint=path)
+                await self._relogin(generation)
+                continue
+            self._raise_for(response, decoded, path)
+            if decoded is None:
+                raise ControllerResponseError(
+                    f"{path} answered a body that is not JSON", endpoint=path
+                )
+            return decoded
+
+    async def _relogin(self, seen_generation: int) -> None:
+        async with self._login_lock:
+            if self._login_generation == seen_generation:
+                await self.login()
+
+    async def _ensure_port(self) -> int:
+        if self._port is None:
+            self._port = await self.detect_port(self._http, self._host, scheme=self._scheme)
+        return self._port
+
+    async def _ensure_flavour(self) -> Flavour:
+        if self._flavour is None:
+            return await self.detect_flavour()
+        return self._flavour
+
+    async def _ensure_ready(self) -> None:
+        await self._ensure_flavour()
+        if not self._logged_in and self._api_key is None:
+            async with self._login_lock:
+                if not self._logged_in:
+                    await self.login()
+
+    def _raise_for(
+        self, response: httpx.Response, body: object, path: str, retry_after: float | None = None
+    ) -> None:
+        error = error_for(response.status_code, body, endpoint=path, retry_after=retry_after)
+        if error is None:
+            return
+        try:
+            response.raise_for_status()
+        except httpx.HTTPStatusError as err:
+            raise error from err
+        raise error
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self._csrf:
+            headers["X-CSRF-Token"] = self._csrf
+        if self._api_key is not None:
+            headers["X-API-KEY"] = self._api_key.get_secret_value()
+        return headers
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: object = None,
+        params: dict[str, str] | None = None,
+        starting_up_check: bool = True,
+        attempts_once: bool = False,
+    ) -> httpx.Response:
+        port = await self._ensure_port()
+        url = f"{self._scheme}://{format_host(self._host)}:{port}{path}"
+        try:
+            if attempts_once:
+                return await self._send_once(
+                    method,
+                    url,
+                    path=path,
+                    json_body=json_body,
+                    params=params,
+                    starting_up_check=starting_up_check,
+                )
+            return await self._retrying(
+                retry_hook,
+                self._send_once,
+                method,
+                url,
+                path=path,
+                json_body=json_body,
+                params=params,
+                starting_up_check=starting_up_check,
+            )
+        except TransientError as err:
+            raise err.error from (err.__cause__ or err)
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        path: str,
+        json_body: object,
+        params: dict[str, str] | None,
+        starting_up_check: bool,
+    ) -> httpx.Response:
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                json=json_body,
+                params=params,
+                headers=self._headers(),
+                follow_redirects=False,
+            )
+        except httpx.HTTPError as err:
+            error = ControllerUnreachableError(
+                f"{path}: cannot reach the controller ({type(err).__name__}: {err})", endpoint=path
+            )
+            if caused_by(err, FingerprintMismatchError):
+                raise error from err
+            raise TransientError(error) from err
+        updated = response.headers.get("X-Updated-CSRF-Token")
+        if updated:
+            self._csrf = updated
+        status = response.status_code
+        if status in _TRANSIENT_STATUSES:
+            error = ControllerUnreachableError(
+                f"{path}: the controller is unavailable (HTTP {status})",
+                endpoint=path,
+                status=status,
+            )
+            raise TransientError(error)
+        if status == _HTTP_TOO_MANY and path not in _LOGIN_PATHS:
+            wait = parse_retry_after(response)
+            bounded = None if wait is None else min(wait, self._max_retry_after_s)
+            limited = ControllerResponseError(
+                f"{path}: the controller rate-limited us (429)", endpoint=path, status=status
+            )
+            raise TransientError(limited, bounded)
+        content_type = response.headers.get("Content-Type", "")
+        if starting_up_check and status <= _HTTP_OK_MAX and "text/html" in content_type:
+            error = ControllerUnreachableError(
+                f"{path}: the controller is starting up ({response.text[:60]!r})",
+                endpoint=path,
+                status=status,
+            )
+            raise TransientError(error)
+        return response
+
+
+_LOGIN_PATHS: Final = frozenset({endpoints.login_path(f) for f in Flavour})

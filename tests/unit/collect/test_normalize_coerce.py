@@ -1,0 +1,64 @@
+"""Lenient value readers used by every normaliser."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from unifi_scanner.collect.normalize._coerce import as_bool, as_float, as_int, as_str, as_time
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3, 3.0),
+        ("3.24", 3.24),
+        ("72 C", 72.0),
+        ("-61", -61.0),
+        (True, None),
+        ("n/a", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_as_float(value, expected):
+    """Numbers, numeric strings and "72 C" read as floats; bools, text and NaN do not."""
+    assert as_float(value) == expected
+
+
+def test_as_int_and_str():
+    """Ints come from numbers and numeric strings; empty strings are None, numbers become text."""
+    assert as_int("3") == 3
+    assert as_int("x") is None
+    assert as_str("") is None
+    assert as_str(5) == "5"
+    assert as_str(False) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, True), (0, False), ("true", True), ("FALSE", False), ("yes", None)],
+)
+def test_as_bool(value, expected):
+    """Bools, 0/1 and true/false strings read; anything else gives the default."""
+    assert as_bool(value, default=None) is expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1587753456179, datetime(2020, 4, 24, 18, 37, 36, 179000, tzinfo=UTC)),
+        (1562646211, datetime(2019, 7, 9, 4, 23, 31, tzinfo=UTC)),
+        ("1562646211", datetime(2019, 7, 9, 4, 23, 31, tzinfo=UTC)),
+        ("2020-04-24T18:37:36Z", datetime(2020, 4, 24, 18, 37, 36, tzinfo=UTC)),
+        ("2020-04-24T20:37:36+02:00", datetime(2020, 4, 24, 18, 37, 36, tzinfo=UTC)),
+        ("2020-04-24T18:37:36", datetime(2020, 4, 24, 18, 37, 36, tzinfo=UTC)),
+        ("yesterday", None),
+        (0, None),
+        (10**20, None),
+    ],
+)
+def test_as_time(value, expected):
+    """Epoch seconds or ms (number or text) and ISO text read as aware UTC; junk is None."""
+    assert as_time(value) == expected
