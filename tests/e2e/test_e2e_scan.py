@@ -91,7 +91,7 @@ async def test_wrong_password_fails_the_scan_and_keeps_the_window(settings):
 async def test_untrusted_certificate_is_refused(settings):
     """Without the simulator's CA, TLS verification refuses the connection."""
     untrusted = settings.model_copy(update={"ca_bundle": None})
-    with pytest.raises(ControllerUnreachableError):
+    with pytest.raises(ControllerUnreachableError, match="UNIFI_CA_BUNDLE"):
         await app.run_once(untrusted, now=frozen_now)
 
 
@@ -107,7 +107,7 @@ async def test_fingerprint_pinning_accepts_the_right_certificate(settings, simul
 async def test_wrong_fingerprint_is_refused(settings):
     """A pinned fingerprint that does not match refuses the connection."""
     pinned = settings.model_copy(update={"ca_bundle": None, "tls_fingerprint": "ab" * 32})
-    with pytest.raises(ControllerUnreachableError):
+    with pytest.raises(ControllerUnreachableError, match="UNIFI_TLS_FINGERPRINT"):
         await app.run_once(pinned, now=frozen_now)
 
 

@@ -1,16 +1,17 @@
 """De-duplication of events that several endpoints report.
 
-The rule: one :class:`Event` per ``(class, id, key)``.
+Two passes, keeping the copy from the most specific endpoint each time (``stat/ips/event`` >
+``traffic-flows`` > ``stat/event`` > ``system-log`` > websocket > ``list/alarm``):
 
-* IPS alerts (key ``EVT_IPS_IpsAlert``) form one class whatever endpoint reported them: the same
-  alert comes from ``stat/ips/event``, ``stat/event`` and ``list/alarm`` with the same ``_id``.
-  The copy from the most specific endpoint is kept: ``stat/ips/event`` > ``traffic-flows`` >
-  ``stat/event`` > ``system-log`` > websocket > ``list/alarm``.
-* Other alarms form the ``alarm`` class, so an alarm and the event it was raised for are both
-  kept (they mean different things: one happened, one still needs attention).
-* Everything else forms the ``event`` class; a websocket copy of a ``stat/event`` item is dropped.
-
-The key is part of the identity because real captures show different events sharing an ``_id``.
+1. **By id.** IPS alerts (classic ``EVT_IPS_IpsAlert``, v2 traffic flows, v2 ``THREAT_*`` system-log
+   entries) share one id space: the same alert comes from ``stat/ips/event``, ``stat/event`` and
+   ``list/alarm`` with the same ``_id``. Every other event is identified by ``(id, key)`` (real
+   captures show different events sharing an ``_id``), and an alarm is the same occurrence as the
+   event it was raised for, so it is not counted twice.
+2. **By content, for IPS alerts.** The v2 endpoints give the same alert another id, so alerts with
+   the same source and destination address, second and signature id are one alert.
+   A copy without a signature id (some system-log entries) joins an alert of the same second and
+   addresses. Two different signatures on one flow in one second stay two alerts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner.collect.models import Event, EventSource
-from unifi_scanner.collect.normalize import IPS_KEY
+from unifi_scanner.collect.normalize import IPS_KEY, TRAFFIC_FLOW_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,19 +35,59 @@ _PRIORITY: Final = {
     EventSource.ALARM: 5,
 }
 
+_Flow = tuple[str, str, int]
 
-def _class(event: Event) -> str:
-    if event.key == IPS_KEY:
-        return "ips"
-    return "alarm" if event.source is EventSource.ALARM else "event"
+
+def _is_ips(event: Event) -> bool:
+    return event.key in {IPS_KEY, TRAFFIC_FLOW_KEY} or event.key.startswith("THREAT_")
+
+
+def _better(candidate: Event, current: Event | None) -> bool:
+    return current is None or _PRIORITY[candidate.source] < _PRIORITY[current.source]
+
+
+def _flow(event: Event) -> _Flow | None:
+    src, dest = event.params.get("src_ip"), event.params.get("dest_ip")
+    if not isinstance(src, str) or not isinstance(dest, str):
+        return None
+    return (src, dest, int(event.time.timestamp()))
+
+
+def _signature_id(event: Event) -> str | None:
+    value = event.params.get("inner_alert_signature_id")
+    return None if value in (None, "") else str(value)
+
+
+def _merge_ips_by_content(alerts: Iterable[Event]) -> list[Event]:
+    kept: list[Event] = []
+    by_flow: dict[_Flow, dict[str | None, int]] = {}
+    for event in sorted(alerts, key=lambda e: _PRIORITY[e.source]):
+        flow = _flow(event)
+        if flow is None:
+            kept.append(event)
+            continue
+        signatures = by_flow.setdefault(flow, {})
+        signature = _signature_id(event)
+        if signature in signatures or (signature is None and signatures):
+            continue  # a copy of an alert already kept from a more specific endpoint
+        if signature is not None and None in signatures:
+            # an earlier copy had no signature id: this one says more, keep it instead
+            kept[signatures.pop(None)] = event
+            signatures[signature] = kept.index(event)
+            continue
+        signatures[signature] = len(kept)
+        kept.append(event)
+    return kept
 
 
 def dedupe_events(events: Iterable[Event]) -> tuple[Event, ...]:
-    """Keep one event per ``(class, id, key)`` (see the module doc), sorted by time then id."""
-    kept: dict[tuple[str, str, str], Event] = {}
+    """Keep one event per occurrence (see the module doc), sorted by time then id."""
+    by_id: dict[tuple[str, ...], Event] = {}
     for event in events:
-        identity = (_class(event), event.id, event.key)
-        current = kept.get(identity)
-        if current is None or _PRIORITY[event.source] < _PRIORITY[current.source]:
-            kept[identity] = event
-    return tuple(sorted(kept.values(), key=lambda e: (e.time, e.id)))
+        identity = ("ips", event.id) if _is_ips(event) else ("event", event.id, event.key)
+        if _better(event, by_id.get(identity)):
+            by_id[identity] = event
+    ips = [event for event in by_id.values() if _is_ips(event)]
+    others = [event for event in by_id.values() if not _is_ips(event)]
+    unique = others + _merge_ips_by_content(ips)
+    return tuple(sorted(unique, key=lambda e: (e.time, e.id)))

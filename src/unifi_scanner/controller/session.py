@@ -10,6 +10,7 @@ a bound. Everything else is translated once, through :mod:`.error_table`.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import TYPE_CHECKING, Final, Self
 
 import httpx
@@ -367,11 +368,19 @@ class ControllerSession:
                 follow_redirects=False,
             )
         except httpx.HTTPError as err:
+            if caused_by(err, FingerprintMismatchError):
+                message = f"{path}: UNIFI_TLS_FINGERPRINT does not match ({err})"
+                raise ControllerUnreachableError(message, endpoint=path) from err
+            if caused_by(err, ssl.SSLCertVerificationError):
+                # Retrying cannot help: the certificate is what it is.
+                message = (
+                    f"{path}: the controller's TLS certificate is not trusted ({err}); set "
+                    "UNIFI_CA_BUNDLE to its CA, or pin it with UNIFI_TLS_FINGERPRINT"
+                )
+                raise ControllerUnreachableError(message, endpoint=path) from err
             error = ControllerUnreachableError(
                 f"{path}: cannot reach the controller ({type(err).__name__}: {err})", endpoint=path
             )
-            if caused_by(err, FingerprintMismatchError):
-                raise error from err
             raise TransientError(error) from err
         updated = response.headers.get("X-Updated-CSRF-Token")
         if updated:

@@ -50,13 +50,13 @@ async def test_classic_controller_full_snapshot(controller, collector, load_capt
     assert [h["subsystem"] for h in snapshot.health] == ["wlan", "wan", "www", "lan", "vpn"]
     assert snapshot.ips_settings == {"key": "ips", "ips_mode": "ips"}
     assert snapshot.notes == ()
-    # 11 stat/event + 1 new IPS alert from stat/ips/event + 1 alarm for the lost switch.
-    assert len(snapshot.events) == 13
+    # 11 stat/event + 1 new IPS alert from stat/ips/event; the lost-switch alarm is its event.
+    assert len(snapshot.events) == 12
     ips = [e for e in snapshot.events if e.key == "EVT_IPS_IpsAlert"]
     assert sorted(e.id for e in ips) == ["5d2416c78f0385ccf1c6df44", "5ee9f7ca453d4e00f3c04b57"]
     assert {e.source for e in ips} == {EventSource.IPS}
     lost = [e for e in snapshot.events if e.key == "EVT_SW_Lost_Contact"]
-    assert {e.source for e in lost} == {EventSource.CLASSIC, EventSource.ALARM}
+    assert {e.source for e in lost} == {EventSource.CLASSIC}
     assert [e.time for e in snapshot.events] == sorted(e.time for e in snapshot.events)
     probes = {p.name: p for p in result.probes}
     assert probes["traffic-flows"].status == 404

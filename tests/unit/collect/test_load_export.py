@@ -34,7 +34,7 @@ def test_mixed_capture_files_build_one_snapshot(shared_fixtures):
     assert len(snapshot.devices) == 5
     assert len(snapshot.clients) == 2
     assert len(snapshot.health) == 5
-    assert len(snapshot.events) == 13
+    assert len(snapshot.events) == 12
     assert snapshot.window.start == min(e.time for e in snapshot.events)
     assert snapshot.window.end > max(e.time for e in snapshot.events)
     ips = {e.id: e.source for e in snapshot.events if e.key == "EVT_IPS_IpsAlert"}

@@ -1,0 +1,329 @@
+"""One view of an IPS alert, whatever shape it came in, and its triage.
+
+Three shapes reach the rules: classic ``EVT_IPS_IpsAlert`` items (``stat/event``,
+``stat/ips/event``, ``list/alarm``) with ``inner_alert_*`` fields; v2 ``traffic-flows`` flows with
+an ``ips`` object; and v2 ``system-log`` threat entries (``THREAT_BLOCKED_V3``) whose parameters
+are ``{"SRC_IP": {"name": …}}`` objects.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info
+from unifi_scanner.collect.models import EventSource
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from unifi_scanner.collect.models import Event
+
+__all__ = ["Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
+
+_IPV4_PARTS = 4
+_OCTET_DIGITS = 3
+_OCTET_MAX = 255
+ENGINE_SIDS = range(2_200_000, 2_300_000)
+ETPRO_SIDS = range(2_800_000, 2_900_000)
+
+_FAMILY_RE = re.compile(r"^(ETPRO|ET|GPL|SURICATA)\s+([A-Z][A-Z0-9_]*)")
+_SIGNATURE_IN_TEXT = re.compile(r"Signature\s+(.+?)(?:\.\s+From:|$)")
+_BLOCKED_WORDS = frozenset({"blocked", "block", "drop", "dropped", "reject", "rejected", "deny"})
+_DIRECTIONS = {
+    "incoming": "inbound",
+    "inbound": "inbound",
+    "in": "inbound",
+    "outgoing": "outbound",
+    "outbound": "outbound",
+    "out": "outbound",
+    "internal": "internal",
+    "local": "internal",
+}
+
+# RFC 1918, carrier-grade NAT (RFC 6598) and IPv6 unique-local: the inside of a network. Other
+# "special" ranges (documentation, benchmarking) count as internet addresses.
+_LOCAL_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
+
+
+class Direction(enum.StrEnum):
+    """Which way the alerting traffic went."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+    UNKNOWN = "unknown"
+
+
+class Triage(enum.StrEnum):
+    """Where an alert lands; each value is handled by one rule in ``rules/security.py``."""
+
+    ENGINE = "engine"
+    INSIDE_THREAT = "inside_threat"
+    INBOUND_BLOCKED = "inbound_blocked"
+    INBOUND_DETECTED = "inbound_detected"
+    INSIDE_OTHER = "inside_other"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IpsAlert:
+    """The fields triage and the texts need."""
+
+    signature: str
+    signature_id: int | None
+    family: str
+    info: FamilyInfo
+    category: str
+    blocked: bool
+    direction: Direction
+    src_ip: str | None
+    dst_ip: str | None
+    src_mac: str | None
+    src_name: str | None
+    src_country: str | None
+    src_asn: str | None
+
+    @property
+    def is_pro(self) -> bool:
+        """Whether the signature is from the paid ET PRO set."""
+        return self.signature.startswith("ETPRO") or (
+            self.signature_id is not None and self.signature_id in ETPRO_SIDS
+        )
+
+    @property
+    def triage(self) -> Triage:
+        """Which bucket the alert falls into."""
+        if self.info.kind is Kind.ENGINE:
+            return Triage.ENGINE
+        inside = self.direction in {Direction.OUTBOUND, Direction.INTERNAL}
+        if inside and self.info.kind is Kind.THREAT:
+            return Triage.INSIDE_THREAT
+        if inside:
+            return Triage.INSIDE_OTHER
+        return Triage.INBOUND_BLOCKED if self.blocked else Triage.INBOUND_DETECTED
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _dict(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _scope(ip: str | None) -> str:
+    """``private``, ``public`` or ``unknown``; anonymised octets (``54.36.xxx.xxx``) read as 0."""
+    if not ip:
+        return "unknown"
+    parts = ip.split(".")
+    if len(parts) == _IPV4_PARTS and all(p.isdigit() and len(p) <= _OCTET_DIGITS for p in parts):
+        first, second = int(parts[0]), int(parts[1])
+        if max(int(p) for p in parts) > _OCTET_MAX:
+            return "unknown"
+        return "private" if _private_v4(first, second) else "public"
+    return _scope_slow(ip)
+
+
+def _private_v4(first: int, second: int) -> bool:
+    return (
+        first in {10, 127}
+        or (first == 172 and 16 <= second <= 31)  # noqa: PLR2004
+        or (first == 192 and second == 168)  # noqa: PLR2004
+        or (first == 169 and second == 254)  # noqa: PLR2004
+        or (first == 100 and 64 <= second <= 127)  # noqa: PLR2004
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _scope_slow(ip: str) -> str:
+    candidate = re.sub(r"(?i)\bx+\b", "0", ip)
+    try:
+        address = ipaddress.ip_address(candidate)
+    except ValueError:
+        return "unknown"
+    if address.is_loopback or address.is_link_local:
+        return "private"
+    if any(address in network for network in _LOCAL_NETWORKS if network.version == address.version):
+        return "private"
+    return "public"
+
+
+def _direction(src: str | None, dst: str | None, hint: object) -> Direction:
+    scopes = (_scope(src), _scope(dst))
+    by_ip = {
+        ("public", "private"): Direction.INBOUND,
+        ("public", "public"): Direction.INBOUND,
+        ("private", "public"): Direction.OUTBOUND,
+        ("private", "private"): Direction.INTERNAL,
+    }
+    if scopes in by_ip:
+        return by_ip[scopes]
+    if isinstance(hint, str) and hint.lower() in _DIRECTIONS:
+        return Direction(_DIRECTIONS[hint.lower()])
+    if scopes[0] == "public":
+        return Direction.INBOUND
+    if scopes[0] == "private":
+        return Direction.OUTBOUND if scopes[1] != "private" else Direction.INTERNAL
+    return Direction.UNKNOWN
+
+
+def _log_param(params: Mapping[str, Any], name: str) -> str | None:
+    """A v2 system-log parameter, flat or under ``parameters``, string or ``{name, ip…}``."""
+    value = params.get(name)
+    nested = params.get("parameters")
+    if value is None and isinstance(nested, dict):
+        value = nested.get(name)
+    if isinstance(value, dict):
+        for field in ("ip", "name", "target_id", "id"):
+            text = _text(value.get(field))
+            if text:
+                return text
+        return None
+    return _text(value)
+
+
+def is_threat_event(event: Event) -> bool:
+    """Whether an event is any of the three IPS/threat shapes."""
+    key = event.key
+    if key == "EVT_IPS_IpsAlert" or key.startswith("THREAT_"):
+        return True
+    if event.source is EventSource.TRAFFIC_FLOW and isinstance(event.params.get("ips"), dict):
+        return True
+    return event.source is EventSource.SYSTEM_LOG and (event.category or "").upper() == "SECURITY"
+
+
+def _categories(params: Mapping[str, Any], *extra: object) -> tuple[str, ...]:
+    found: list[str] = []
+    catname = params.get("catname")
+    items = catname if isinstance(catname, list) else [catname]
+    for item in (*items, *extra):
+        text = _text(item)
+        if text:
+            found.append(text)
+    return tuple(found)
+
+
+def parse_alert(event: Event) -> IpsAlert:
+    """Read an IPS alert out of any of the three shapes.
+
+    Args:
+        event: a normalised event for which :func:`is_threat_event` holds.
+
+    Returns:
+        The alert's signature, family, action, direction and endpoints.
+    """
+    params = event.params
+    ips = params.get("ips")
+    if isinstance(ips, dict):
+        source = _dict(params.get("source"))
+        dest = _dict(params.get("destination"))
+        info_text = _text(ips.get("advanced_information")) or event.message
+        category = _text(ips.get("category_name")) or _text(ips.get("ips_category")) or ""
+        return _build(
+            signature=_signature(_text(ips.get("signature")), info_text),
+            sid=_int(ips.get("signature_id")),
+            categories=(category,),
+            action=_text(params.get("action")),
+            src_ip=_text(source.get("ip")),
+            dst_ip=_text(dest.get("ip")),
+            src_mac=_text(source.get("mac")),
+            src_name=_text(source.get("client_name")),
+            country=_text(source.get("region")) or _text(source.get("country")),
+            asn=None,
+            direction_hint=params.get("direction"),
+        )
+    if "inner_alert_signature" in params or event.key == "EVT_IPS_IpsAlert":
+        category = _text(params.get("inner_alert_category")) or ""
+        return _build(
+            signature=_signature(_text(params.get("inner_alert_signature")), event.message),
+            sid=_int(params.get("inner_alert_signature_id")),
+            categories=_categories(params, category),
+            action=_text(params.get("inner_alert_action")),
+            src_ip=_text(params.get("src_ip")),
+            dst_ip=_text(params.get("dest_ip")),
+            src_mac=_text(params.get("src_mac")),
+            src_name=None,
+            country=_text(params.get("srcipCountry")),
+            asn=_text(params.get("srcipASN")),
+            direction_hint=None,
+        )
+    key = event.key.upper()
+    return _build(
+        signature=_signature(_log_param(params, "SIGNATURE"), event.message),
+        sid=_int(_log_param(params, "SIGNATURE_ID")),
+        categories=_categories(params, _log_param(params, "CATEGORY"), event.message),
+        action="blocked" if "BLOCK" in key else _text(params.get("action")),
+        src_ip=_log_param(params, "SRC_IP"),
+        dst_ip=_log_param(params, "DST_IP"),
+        src_mac=_log_param(params, "SRC_MAC"),
+        src_name=_log_param(params, "SRC_CLIENT") or _log_param(params, "CLIENT"),
+        country=_log_param(params, "SRC_COUNTRY"),
+        asn=None,
+        direction_hint=params.get("direction"),
+    )
+
+
+def _signature(given: str | None, text: str) -> str:
+    if given:
+        return given.strip()
+    match = _SIGNATURE_IN_TEXT.search(text or "")
+    return match.group(1).strip() if match else ""
+
+
+def _build(
+    *,
+    signature: str,
+    sid: int | None,
+    categories: tuple[str, ...],
+    action: str | None,
+    src_ip: str | None,
+    dst_ip: str | None,
+    src_mac: str | None,
+    src_name: str | None,
+    country: str | None,
+    asn: str | None,
+    direction_hint: object,
+) -> IpsAlert:
+    match = _FAMILY_RE.match(signature)
+    family = f"{match.group(1)} {match.group(2)}" if match else ""
+    word: str | None = match.group(2) if match else None
+    if (sid is not None and sid in ENGINE_SIDS) or signature.startswith("SURICATA"):
+        word = "ENGINE"
+    _, info = family_info(word, categories)
+    family = family or "IPS"
+    return IpsAlert(
+        signature=signature or "an unnamed signature",
+        signature_id=sid,
+        family=family,
+        info=info,
+        category=next((c for c in categories if c), ""),
+        blocked=(action or "").lower() in _BLOCKED_WORDS,
+        direction=_direction(src_ip, dst_ip, direction_hint),
+        src_ip=src_ip,
+        dst_ip=dst_ip,
+        src_mac=src_mac.lower() if src_mac else None,
+        src_name=src_name,
+        src_country=country,
+        src_asn=asn,
+    )

@@ -1,0 +1,218 @@
+"""Wireless rules: roaming, client connections, radar, interference, channels, weak signal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from unifi_scanner.analysis.findings import Severity
+from unifi_scanner.analysis.keys import EventKey
+from unifi_scanner.analysis.rule import ClientRule, EventRule
+from unifi_scanner.analysis.rules._common import (
+    at_least,
+    client_key,
+    client_subject,
+    device_key,
+    device_subject,
+    param_text,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from unifi_scanner.analysis.rule import RuleContext
+    from unifi_scanner.collect.models import Client, Event
+
+__all__ = ["ROAMS_PER_HOUR_FLAPPING", "WIRELESS_RULES", "signal_quality"]
+
+ROAMS_PER_HOUR_FLAPPING = 10
+"""Roams per hour from which one client's roaming counts as flapping (medium)."""
+
+_RSSI_TO_DBM = 95  # UniFi's `rssi` is roughly the signal above a -95 dBm noise floor
+
+
+def signal_quality(dbm: int) -> str:
+    """Excellent (>= -50 dBm), Good (>= -60), Fair (>= -70) or Poor."""
+    for floor, label in ((-50, "Excellent"), (-60, "Good"), (-70, "Fair")):
+        if dbm >= floor:
+            return label
+    return "Poor"
+
+
+def _roam_tally(event: Event, ctx: RuleContext) -> Iterable[tuple[str, str]]:
+    for name in ("ap_from", "ap_to"):
+        mac = param_text(event, name)
+        if mac:
+            yield ("ap", ctx.device_label(mac, param_text(event, f"{name}_name")))
+    if event.key == EventKey.WU_ROAM_RADIO or not (
+        param_text(event, "ap_from") or param_text(event, "ap_to")
+    ):
+        yield ("ap", device_subject(event, ctx))
+    for name in ("channel_from", "channel_to"):
+        channel = param_text(event, name)
+        if channel:
+            yield ("channel", channel)
+
+
+CLIENT_ROAMING = EventRule(
+    id="client.roaming",
+    keys=(EventKey.WU_ROAM, EventKey.WU_ROAM_RADIO),
+    subject=client_key,
+    name=client_subject,
+    tally=_roam_tally,
+    escalate=at_least((ROAMS_PER_HOUR_FLAPPING, Severity.MEDIUM), per_hour=True),
+    title="{subject} roamed {times} between {ap_list}",
+    explanation=(
+        "{subject} moved its Wi-Fi connection {times} ({per_hour} per hour) between "
+        "{ap_list}, using channels {channel_list}. Moving between access points as a device "
+        "is carried around is normal; many moves an hour ('flapping') mean the device sits "
+        "where two access points are equally weak, which causes drop-outs."
+    ),
+    remediation=(
+        (
+            "Check where {subject} is usually used; if it is between {ap_list}, move an access "
+            "point or lower the transmit power of one so one is clearly stronger."
+        ),
+        (
+            "Turn on 'Minimum RSSI' or band steering only if you understand its effect on older "
+            "devices."
+        ),
+        "Update the firmware of the access points and, if possible, the Wi-Fi driver of {subject}.",
+    ),
+)
+
+
+def _connection_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
+    yield ("change", "disconnected" if event.key.endswith("Disconnected") else "connected")
+    network = param_text(event, "ssid") or param_text(event, "network")
+    if network:
+        yield ("network", network)
+
+
+CLIENT_CONNECTIONS = EventRule(
+    id="client.connections",
+    keys=(
+        EventKey.WU_CONNECTED,
+        EventKey.WU_DISCONNECTED,
+        EventKey.WG_CONNECTED,
+        EventKey.WG_DISCONNECTED,
+        EventKey.LU_CONNECTED,
+        EventKey.LU_DISCONNECTED,
+        EventKey.LG_CONNECTED,
+        EventKey.LG_DISCONNECTED,
+    ),
+    subject=client_key,
+    name=client_subject,
+    tally=_connection_tally,
+    title="{subject} connected or disconnected {times}",
+    explanation=(
+        "{subject} joined or left the network {times} ({change_top}) on {network_list}. "
+        "This is routine unless it happens many times an hour."
+    ),
+)
+
+RADAR_DETECTED = EventRule(
+    id="wifi.radar_detected",
+    keys=(EventKey.AP_RADAR_DETECTED,),
+    subject=device_key,
+    name=device_subject,
+    escalate=at_least((5, Severity.MEDIUM)),
+    title="{subject} detected radar and changed channel {times}",
+    explanation=(
+        "Some 5 GHz channels (DFS channels) are shared with weather and airport radar. "
+        "{subject} heard radar {times} and had to leave its channel, which briefly "
+        "disconnects its clients."
+    ),
+    remediation=(
+        "In the UniFi app, set {subject}'s 5 GHz radio to a non-DFS channel (36-48 or 149-165).",
+        "Check the next report to confirm the channel changes stopped.",
+    ),
+)
+
+POSSIBLE_INTERFERENCE = EventRule(
+    id="wifi.interference",
+    keys=(EventKey.AP_POSSIBLE_INTERFERENCE,),
+    subject=device_key,
+    name=device_subject,
+    escalate=at_least((10, Severity.MEDIUM)),
+    title="{subject} reported possible radio interference {times}",
+    explanation=(
+        "{subject} noticed other radio signals on its channel {times}. Neighbouring Wi-Fi, "
+        "microwaves, baby monitors and wireless cameras can slow Wi-Fi down."
+    ),
+    remediation=(
+        "Run a channel scan (RF scan) on {subject} in the UniFi app and pick a quieter channel.",
+        "Use narrower channel widths (20 MHz on 2.4 GHz, 40 or 80 MHz on 5 GHz).",
+    ),
+)
+
+
+def _channel_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
+    channel = param_text(event, "channel_to") or param_text(event, "channel")
+    if channel:
+        yield ("channel", channel)
+
+
+CHANNEL_CHANGED = EventRule(
+    id="wifi.channel_changed",
+    keys=(EventKey.AP_CHANNEL_CHANGED,),
+    subject=device_key,
+    name=device_subject,
+    tally=_channel_tally,
+    escalate=at_least((10, Severity.MEDIUM)),
+    title="{subject} changed Wi-Fi channel {times}",
+    explanation=(
+        "{subject} switched its radio channel {times} (to {channel_list}). Each change "
+        "briefly disconnects its clients; frequent changes suggest interference."
+    ),
+    remediation=(
+        "Set a fixed channel for {subject} instead of automatic selection.",
+        "Run an RF scan to choose a quiet channel.",
+    ),
+)
+
+
+def _signal_dbm(client: Client) -> int | None:
+    if client.signal is not None:
+        return client.signal
+    if client.rssi is not None:
+        return client.rssi - _RSSI_TO_DBM
+    return None
+
+
+def _poor_signal(client: Client, ctx: RuleContext) -> Mapping[str, object] | None:
+    if client.is_wired:
+        return None
+    dbm = _signal_dbm(client)
+    if dbm is None or signal_quality(dbm) != "Poor":
+        return None
+    return {
+        "dbm": dbm,
+        "quality": signal_quality(dbm),
+        "ap": ctx.device_label(client.ap_mac) if client.ap_mac else "its access point",
+        "essid": client.essid or "the Wi-Fi",
+    }
+
+
+CLIENT_POOR_SIGNAL = ClientRule(
+    id="client.poor_signal",
+    check=_poor_signal,
+    title="{subject} has a poor Wi-Fi signal ({dbm} dBm)",
+    explanation=(
+        "{subject} is connected to {essid} through {ap} with a signal of {dbm} dBm, which is "
+        "{quality} (Excellent is -50 dBm or better, Good -60, Fair -70). A weak signal means "
+        "slow, unreliable Wi-Fi."
+    ),
+    remediation=(
+        "Move {subject} closer to an access point, or add one near where it is used.",
+        "Check for walls, metal or appliances between {subject} and {ap}.",
+    ),
+)
+
+WIRELESS_RULES = (
+    CLIENT_ROAMING,
+    CLIENT_CONNECTIONS,
+    RADAR_DETECTED,
+    POSSIBLE_INTERFERENCE,
+    CHANNEL_CHANGED,
+    CLIENT_POOR_SIGNAL,
+)
