@@ -48,6 +48,7 @@ ConfigOption = Annotated[
     ),
 ]
 Flavour = Literal["unifi-os", "legacy"]
+_FORMAT_ALIASES = {"md": "markdown", "txt": "text", "htm": "html"}
 
 
 def _version(value: bool) -> None:
@@ -220,16 +221,19 @@ def analyze(
     files: Annotated[
         list[Path], typer.Argument(help="Exported controller JSON files.", exists=True)
     ],
-    fmt: Annotated[str, typer.Option("--format", help="text, json, markdown or html.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json, markdown (md) or html.")
+    ] = "text",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--out", "--output", "-o", help="Write here instead of stdout."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Analyse exported controller JSON offline and print or write the report."""
     settings = _settings(config)
     try:
-        text = composition.analyze_files(files, settings, fmt=fmt)
+        text = composition.analyze_files(files, settings, fmt=_FORMAT_ALIASES.get(fmt, fmt))
     except ScannerError as err:
         raise _fail(err) from None
     if output is None:

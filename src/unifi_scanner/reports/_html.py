@@ -91,7 +91,7 @@ def _context(report: Report) -> dict[str, Any]:
         "sections": [
             {
                 "heading": s.display_name or s.name,
-                "body": _render_section_data(s, "html"),
+                "body": _render_section_data(s, "html", report.section_renderers.get(s.name)),
             }
             for s in report.integrations
         ],

@@ -99,7 +99,10 @@ def _integrations(report: Report) -> list[str]:
     lines.append("")
     for section in report.integrations:
         lines += [f"### {esc(section.display_name or section.name)}", ""]
-        lines += [_render_section_data(section, "markdown"), ""]
+        lines += [
+            _render_section_data(section, "markdown", report.section_renderers.get(section.name)),
+            "",
+        ]
     return lines
 
 

@@ -124,7 +124,12 @@ def _integrations(report: Report) -> list[str]:
     lines += _table(rows)
     for section in report.integrations:
         lines += _heading(plain(section.display_name or section.name), "~")
-        lines += [plain(line) for line in _render_section_data(section, "text").splitlines()]
+        lines += [
+            plain(line)
+            for line in _render_section_data(
+                section, "text", report.section_renderers.get(section.name)
+            ).splitlines()
+        ]
     return lines
 
 

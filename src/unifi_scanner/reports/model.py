@@ -5,7 +5,7 @@ A report holds times in aware UTC; the configured ``timezone`` is applied only w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,7 +13,7 @@ from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.errors import RenderError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from unifi_scanner.collect.models import (
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
         Snapshot,
         Window,
     )
-    from unifi_scanner.integrations.base import IntegrationResults, IntegrationSection
+    from unifi_scanner.integrations.base import (
+        IntegrationResults,
+        IntegrationSection,
+        SectionRenderer,
+    )
 
 __all__ = ["Report", "SeverityCounts", "build_report"]
 
@@ -61,6 +65,8 @@ class Report:
         summary: how many findings of each severity.
         integrations: one section per integration that ran, in the runner's order.
         collection_notes: what the collection could not check.
+        section_renderers: the integrations' own section renderers, by integration ``name``
+            (a section without one is shown as a generic key/value listing).
     """
 
     site: Site
@@ -72,6 +78,7 @@ class Report:
     summary: SeverityCounts = SeverityCounts()
     integrations: tuple[IntegrationSection, ...] = ()
     collection_notes: tuple[CollectionNote, ...] = ()
+    section_renderers: Mapping[str, SectionRenderer] = field(default_factory=dict, compare=False)
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -149,4 +156,5 @@ def build_report(
         summary=_count(ordered),
         integrations=integrations.sections,
         collection_notes=snapshot.notes,
+        section_renderers=dict(integrations.renderers),
     )

@@ -1,8 +1,8 @@
-"""How an integration section's data is shown, until integrations bring their own renderers.
+"""How an integration section's data is shown.
 
-The core report never names a concrete integration. Every section's JSON-compatible ``data`` is
-shown by :func:`_render_section_data` as a generic, escaped key/value listing. When the
-integrations package offers a per-integration render hook, this one function is where to call it.
+The core report never names a concrete integration. An integration that brings its own
+:class:`~unifi_scanner.integrations.base.SectionRenderer` renders its section itself; every other
+section's JSON-compatible ``data`` is shown as a generic, escaped key/value listing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from markupsafe import Markup
 from unifi_scanner.reports._format import flatten_data, markdown_escape
 
 if TYPE_CHECKING:
-    from unifi_scanner.integrations.base import IntegrationSection
+    from unifi_scanner.integrations.base import IntegrationSection, SectionRenderer
 
 __all__ = ["SectionFormat", "_render_section_data"]
 
@@ -61,17 +61,24 @@ def _html(section: IntegrationSection) -> Markup:
     return Markup('<table class="kv" role="presentation">{}</table>').format(body)
 
 
-def _render_section_data(section: IntegrationSection, fmt: SectionFormat) -> str:
+def _render_section_data(
+    section: IntegrationSection, fmt: SectionFormat, renderer: SectionRenderer | None = None
+) -> str:
     """Render one integration section's data in ``fmt``.
 
     Args:
         section: the section whose ``data`` is shown.
         fmt: ``text``, ``markdown`` or ``html``.
+        renderer: the integration's own renderer, when it has one.
 
     Returns:
         Plain text, escaped Markdown, or escaped HTML (a :class:`markupsafe.Markup`, safe to
         insert into an autoescaping template as it is).
     """
+    if renderer is not None:
+        if fmt == "html":
+            return renderer.html(section)
+        return renderer.markdown(section) if fmt == "markdown" else renderer.text(section)
     if fmt == "html":
         return _html(section)
     if fmt == "markdown":
