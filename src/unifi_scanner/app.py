@@ -294,6 +294,7 @@ async def _report_site(
     if not problems:
         site = snapshot.site.name
         store.mark_seen(site, (event.id for event in snapshot.events), now())
+        store.prune_seen(now() - timedelta(days=SEEN_RETENTION_DAYS))
         store.set_window_end(site, snapshot.window.end)
         store.set_window_end("*", snapshot.window.end)
     _log.info(

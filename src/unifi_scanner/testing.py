@@ -204,6 +204,17 @@ class MemoryStateStore:
         self._check_open()
         self._seen.setdefault(site, {}).update(dict.fromkeys(ids, at))
 
+    def prune_seen(self, before: datetime) -> int:
+        """Forget ids last marked before ``before``, for every site; return how many."""
+        self._check_open()
+        forgotten = 0
+        for seen in self._seen.values():
+            old = [seen_id for seen_id, at in seen.items() if at < before]
+            for seen_id in old:
+                del seen[seen_id]
+            forgotten += len(old)
+        return forgotten
+
     def get_record(self, namespace: str, key: str) -> Mapping[str, Any] | None:
         """Return the JSON record stored under ``namespace``/``key``."""
         self._check_open()

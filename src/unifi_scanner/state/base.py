@@ -33,6 +33,10 @@ class StateStore(Protocol):
         """Remember ``ids`` as reported for ``site``."""
         ...
 
+    def prune_seen(self, before: datetime) -> int:
+        """Forget ids last marked before ``before`` (every site); return how many."""
+        ...
+
     def get_record(self, namespace: str, key: str) -> Mapping[str, Any] | None:
         """Return the JSON record stored under ``namespace``/``key``."""
         ...

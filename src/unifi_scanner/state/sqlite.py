@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
@@ -214,16 +214,16 @@ class SqliteStateStore:
         sql = "INSERT OR REPLACE INTO seen_id (site, id, seen_at) VALUES (?, ?, ?)"
         self._write((sql, (site, item, stamp)) for item in dict.fromkeys(ids))
 
-    def prune_seen(self, older_than_days: float) -> int:
-        """Forget seen ids marked more than ``older_than_days`` before now, for every site.
+    def prune_seen(self, before: datetime) -> int:
+        """Forget seen ids last marked before ``before``, for every site.
 
         Args:
-            older_than_days: the age beyond which an id is forgotten.
+            before: ids marked earlier than this are forgotten.
 
         Returns:
             How many ids were forgotten.
         """
-        cutoff = _encode_time(self._now() - timedelta(days=older_than_days))
+        cutoff = _encode_time(before)
         return self._write([("DELETE FROM seen_id WHERE seen_at < ?", (cutoff,))])
 
     def get_record(self, namespace: str, key: str) -> Mapping[str, Any] | None:

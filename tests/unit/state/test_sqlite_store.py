@@ -103,7 +103,7 @@ def test_prune_forgets_only_old_ids(store, clock):
     store.mark_seen("default", ["old"], T0 - timedelta(days=31))
     store.mark_seen("branch", ["old"], T0 - timedelta(days=40))
     store.mark_seen("default", ["new"], T0 - timedelta(days=29))
-    assert store.prune_seen(30) == 2
+    assert store.prune_seen(T0 - timedelta(days=30)) == 2
     assert store.seen_ids("default", ["old", "new"]) == frozenset({"new"})
     assert store.seen_ids("branch", ["old"]) == frozenset()
 
@@ -112,7 +112,7 @@ def test_marking_again_refreshes_the_age(store, clock):
     """An id marked again is as young as its latest mark."""
     store.mark_seen("default", ["x"], T0 - timedelta(days=60))
     store.mark_seen("default", ["x"], T0)
-    assert store.prune_seen(30) == 0
+    assert store.prune_seen(T0 - timedelta(days=30)) == 0
 
 
 def test_records_round_trip_by_namespace(store):
