@@ -3,6 +3,7 @@
 from unifi_scanner.collect.coordinator import Collection, Collector, Probe
 from unifi_scanner.collect.dedup import dedupe_events
 from unifi_scanner.collect.export import classify_item, load_export
+from unifi_scanner.collect.live import LiveCollector, LiveStats, merge_live
 from unifi_scanner.collect.models import (
     Client,
     CollectionNote,
@@ -50,6 +51,8 @@ __all__ = [
     "Event",
     "EventSource",
     "Flavour",
+    "LiveCollector",
+    "LiveStats",
     "Normalized",
     "Port",
     "Probe",
@@ -71,6 +74,7 @@ __all__ = [
     "events_from_websocket_frame",
     "fill_placeholders",
     "load_export",
+    "merge_live",
     "normalize_all",
     "site_from_payload",
 ]

@@ -13,14 +13,24 @@ from unifi_scanner.controller.tls import (
     build_ssl_context,
     normalize_fingerprint,
 )
+from unifi_scanner.controller.websocket import (
+    HEARTBEAT_S,
+    ControllerWebsocket,
+    EventStream,
+    MemoryEventStream,
+)
 
 __all__ = [
     "DEFAULT_PORTS",
+    "HEARTBEAT_S",
     "SYSTEM_LOG_CATEGORIES",
     "SYSTEM_LOG_SEVERITIES",
     "ControllerClient",
+    "ControllerWebsocket",
+    "EventStream",
     "FingerprintMismatchError",
     "Flavour",
+    "MemoryEventStream",
     "Page",
     "build_ssl_context",
     "normalize_fingerprint",

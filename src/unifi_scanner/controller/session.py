@@ -271,6 +271,40 @@ class ControllerSession:
                 )
             return decoded
 
+    async def relogin(self) -> None:
+        """Log in again now, e.g. when the websocket upgrade was refused (no-op with an API key).
+
+        Raises:
+            AuthenticationError: bad credentials (final; do not retry).
+            ControllerUnreachableError: the controller cannot be reached.
+        """
+        if self._api_key is None:
+            await self._relogin(self._login_generation)
+
+    async def websocket_handshake(self) -> tuple[str, dict[str, str]]:
+        """Return the events websocket URL of the default site and the headers of its upgrade.
+
+        Logs in first when needed. The headers carry the session cookie (``TOKEN`` on UniFi OS,
+        ``unifises`` on legacy) and the CSRF token, or the API key.
+
+        Raises:
+            ControllerError: detecting the controller or logging in failed.
+        """
+        await self._ensure_ready()
+        flavour = await self._ensure_flavour()
+        port = await self._ensure_port()
+        scheme = "wss" if self._scheme == "https" else "ws"
+        path = endpoints.websocket_path(flavour, self._site)
+        headers = {k: v for k, v in self._headers().items() if k != "Accept"}
+        cookies = [
+            f"{cookie.name}={cookie.value}"
+            for cookie in self._http.cookies.jar
+            if cookie.name in _SESSION_COOKIES and cookie.value is not None
+        ]
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        return f"{scheme}://{format_host(self._host)}:{port}{path}", headers
+
     async def _relogin(self, seen_generation: int) -> None:
         async with self._login_lock:
             if self._login_generation == seen_generation:
@@ -412,3 +446,4 @@ class ControllerSession:
 
 
 _LOGIN_PATHS: Final = frozenset({endpoints.login_path(f) for f in Flavour})
+_SESSION_COOKIES: Final = frozenset({"TOKEN", "unifises"})
