@@ -21,7 +21,7 @@ import httpx
 import structlog
 
 from unifi_scanner.analysis import Engine
-from unifi_scanner.collect import Collector, Window, load_export
+from unifi_scanner.collect import Collector, LiveCollector, Window, load_export, merge_live
 from unifi_scanner.controller import ControllerClient, Flavour, build_ssl_context
 from unifi_scanner.delivery import DeliveryReceipt, FileDeliverer, SmtpDeliverer
 from unifi_scanner.errors import ConfigError, DeliveryError, RenderError, ScannerError
@@ -37,7 +37,10 @@ from unifi_scanner.schedule import build_trigger, serve_forever
 from unifi_scanner.state import SqliteStateStore, StateStore
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Callable, Iterable, Sequence
+
+    from apscheduler.triggers.base import BaseTrigger
 
     from unifi_scanner.collect import Collection, Snapshot
     from unifi_scanner.config import Settings
@@ -101,17 +104,21 @@ class CheckResult:
     ok: bool
 
 
-def _http_client(settings: Settings) -> httpx.AsyncClient:
+def _ssl_context(settings: Settings) -> ssl.SSLContext:
     if not settings.verify_ssl and settings.tls_fingerprint is None:
         _log.warning(
             "TLS verification is off (UNIFI_VERIFY_SSL=false): anyone on the path can read "
             "the controller password; prefer UNIFI_TLS_FINGERPRINT or UNIFI_CA_BUNDLE"
         )
-    context = build_ssl_context(
+    return build_ssl_context(
         verify_ssl=settings.verify_ssl,
         ca_bundle=settings.ca_bundle,
         fingerprint=settings.tls_fingerprint,
     )
+
+
+def _http_client(settings: Settings, context: ssl.SSLContext | None = None) -> httpx.AsyncClient:
+    context = context or _ssl_context(settings)
     timeout = httpx.Timeout(settings.timeout_s, connect=min(settings.timeout_s, 10.0))
     return httpx.AsyncClient(verify=context, timeout=timeout, follow_redirects=False)
 
@@ -218,6 +225,7 @@ async def run_once(
     registry: IntegrationRegistry | None = None,
     deliverers: Sequence[Deliverer] | None = None,
     store: StateStore | None = None,
+    live: LiveCollector | None = None,
 ) -> list[ScanOutcome]:
     """Scan once: collect and run integrations in parallel, analyse, report, deliver, remember.
 
@@ -227,6 +235,7 @@ async def run_once(
         registry: the integrations to consider (default: the built-ins).
         deliverers: where reports go (default: from settings: files, SMTP).
         store: the state store (default: SQLite at ``settings.state_path``).
+        live: the websocket collector of ``serve``, whose buffered events join the scan.
 
     Returns:
         One outcome per site.
@@ -264,6 +273,7 @@ async def run_once(
                 store=state,
                 now=now,
                 deliverers=deliverers if deliverers is not None else _deliverers(settings),
+                live=live,
             )
             for collection in collections
         ]
@@ -284,7 +294,11 @@ async def _report_site(
     store: StateStore,
     now: Callable[[], datetime],
     deliverers: Sequence[Deliverer],
+    live: LiveCollector | None = None,
 ) -> ScanOutcome:
+    if live is not None:
+        # Websocket events of this window join the REST data; REST copies win in de-duplication.
+        snapshot = merge_live(snapshot, *live.drain(before=snapshot.window.end))
     snapshot = _unseen(store, snapshot)
     findings = Engine(now=now).analyze(snapshot)
     report = build_report(
@@ -426,24 +440,57 @@ def integrations_status(
     return table
 
 
-async def serve(settings: Settings) -> None:
-    """Scan on ``settings.schedule`` until SIGINT/SIGTERM."""
-    if settings.schedule is None:
-        raise ConfigError("schedule: not set", (("schedule", "settings", "missing"),))
-    trigger = build_trigger(settings.schedule, settings.timezone)
-    stop = asyncio.Event()
+async def serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    now: Callable[[], datetime] = utc_now,
+    trigger: BaseTrigger | None = None,
+    after_scan: Callable[[list[ScanOutcome]], object] | None = None,
+) -> None:
+    """Scan on ``settings.schedule`` until SIGINT/SIGTERM (or ``stop`` is set).
+
+    Between scans the controller's websocket stays open (one site only); its events are buffered
+    and join the next scan, de-duplicated against what the REST endpoints return.
+
+    Args:
+        settings: the configuration; ``schedule`` is required unless ``trigger`` is given.
+        stop: set it to end the loop (signals set it too).
+        now: the clock.
+        trigger: when to scan, instead of ``settings.schedule`` (tests, presets).
+        after_scan: called with each scan's outcomes (health reporting, tests).
+    """
+    if trigger is None:
+        if settings.schedule is None:
+            raise ConfigError("schedule: not set", (("schedule", "settings", "missing"),))
+        trigger = build_trigger(settings.schedule, settings.timezone)
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    context = _ssl_context(settings)
+    async with (
+        _http_client(settings, context) as live_http,
+        _controller(settings, live_http) as live_client,
+    ):
+        live = (
+            None
+            if settings.site.lower() == "all"
+            else LiveCollector.for_client(live_client, ssl_context=context)
+        )
+        async with live or contextlib.nullcontext():
 
-    async def _job() -> None:
-        try:
-            await run_once(settings)
-        except ScannerError as err:
-            _log.error("scan failed", error=str(err))
+            async def _job() -> None:
+                try:
+                    outcomes = await run_once(settings, now=now, live=live)
+                except ScannerError as err:
+                    _log.error("scan failed", error=str(err))
+                    return
+                if after_scan is not None:
+                    after_scan(outcomes)
 
-    await serve_forever(_job, trigger, stop=stop)
+            await serve_forever(_job, trigger, stop=stop)
 
 
 async def simulate(

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from datetime import datetime
 
+    from apscheduler.triggers.base import BaseTrigger
+
 __all__ = ["build_trigger", "next_runs", "serve_forever"]
 
 _log = structlog.get_logger(__name__)
@@ -61,7 +63,7 @@ def next_runs(trigger: CronTrigger, after: datetime, count: int = 3) -> list[dat
 
 async def serve_forever(
     job: Callable[[], Awaitable[object]],
-    trigger: CronTrigger,
+    trigger: BaseTrigger,
     *,
     stop: asyncio.Event | None = None,
 ) -> None:

@@ -1,0 +1,55 @@
+"""`serve`: scheduled scans with the controller's websocket open in between."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from apscheduler.triggers.date import DateTrigger
+
+from unifi_scanner import app
+
+from .conftest import frozen_now
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_serve_runs_a_scheduled_scan_and_stops_cleanly(settings):
+    """A due trigger runs one scan (reports written); setting stop ends serve without error."""
+    outcomes: list[list[app.ScanOutcome]] = []
+    scanned = asyncio.Event()
+    stop = asyncio.Event()
+
+    def after_scan(result):
+        outcomes.append(result)
+        scanned.set()
+
+    task = asyncio.create_task(
+        app.serve(
+            settings,
+            stop=stop,
+            now=frozen_now,
+            trigger=DateTrigger(run_date=datetime.now(UTC)),
+            after_scan=after_scan,
+        )
+    )
+    try:
+        async with asyncio.timeout(60):
+            await scanned.wait()
+    finally:
+        stop.set()
+        async with asyncio.timeout(30):
+            await task
+    ((outcome,),) = outcomes
+    assert outcome.problems == ()
+    assert outcome.report.findings
+    assert sorted(p.rsplit(".", 1)[1] for p in outcome.files) == ["html", "json", "md", "txt"]
+
+
+async def test_serve_without_schedule_or_trigger_is_a_config_error(settings):
+    """Serve refuses to start without a schedule."""
+    from unifi_scanner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="schedule"):
+        await app.serve(settings.model_copy(update={"schedule": None}))
