@@ -23,8 +23,14 @@ import structlog
 from unifi_scanner.analysis import Engine
 from unifi_scanner.collect import Collector, LiveCollector, Window, load_export, merge_live
 from unifi_scanner.controller import ControllerClient, Flavour, build_ssl_context
-from unifi_scanner.delivery import DeliveryReceipt, FileDeliverer, SmtpDeliverer
-from unifi_scanner.errors import ConfigError, DeliveryError, RenderError, ScannerError
+from unifi_scanner.delivery import (
+    DeliveryReceipt,
+    FileDeliverer,
+    Outbox,
+    SmtpDeliverer,
+    webhook_deliverers,
+)
+from unifi_scanner.errors import ConfigError, RenderError, ScannerError
 from unifi_scanner.integrations import (
     IntegrationRegistry,
     IntegrationResults,
@@ -157,6 +163,17 @@ def _deliverers(settings: Settings) -> list[Deliverer]:
                 timeout_s=smtp.timeout_s,
             )
         )
+    webhook = settings.webhook
+    if webhook is not None:
+        deliverers.extend(
+            webhook_deliverers(
+                webhook.urls,
+                chat_format=webhook.format,
+                timeout_s=webhook.timeout_s,
+                attempts=webhook.attempts,
+                max_retry_after_s=webhook.max_retry_after_s,
+            )
+        )
     return deliverers
 
 
@@ -195,8 +212,14 @@ async def _collect(
 
 
 async def _render_and_deliver(
-    report: Report, deliverers: Sequence[Deliverer]
-) -> tuple[tuple[DeliveryReceipt, ...], tuple[str, ...]]:
+    report: Report, deliverers: Sequence[Deliverer], outbox: Outbox
+) -> tuple[tuple[DeliveryReceipt, ...], tuple[str, ...], bool]:
+    """Render each needed format once and deliver through the outbox.
+
+    Returns:
+        Receipts, problems, and whether the report is safe: every format rendered and every
+        channel either delivered it or keeps it in the outbox for the next run.
+    """
     problems: list[str] = []
     rendered: dict[str, str] = {}
     for fmt in sorted({fmt for d in deliverers for fmt in d.formats}):
@@ -205,17 +228,9 @@ async def _render_and_deliver(
         except RenderError as err:
             _log.error("report format failed to render", format=fmt, error=str(err))
             problems.append(f"{fmt} report could not be rendered: {err}")
-    receipts: list[DeliveryReceipt] = []
-    for deliverer in deliverers:
-        available = {f: rendered[f] for f in deliverer.formats if f in rendered}
-        if not available:
-            continue
-        try:
-            receipts.append(await deliverer.deliver(report, available))
-        except DeliveryError as err:
-            _log.error("delivery failed", channel=err.channel, error=str(err))
-            problems.append(f"delivery by {err.channel} failed: {err}")
-    return tuple(receipts), tuple(problems)
+    result = await outbox.deliver(report, rendered, deliverers)
+    secured = not problems and result.secured
+    return result.receipts, (*problems, *result.problems), secured
 
 
 async def run_once(
@@ -245,7 +260,11 @@ async def run_once(
     """
     own_store = store is None
     state = store if store is not None else SqliteStateStore(settings.state_path, now)
+    chosen = list(deliverers) if deliverers is not None else _deliverers(settings)
+    outbox = Outbox(state, now)
     try:
+        # What earlier runs could not deliver goes first, even when the controller is down.
+        flushed = await outbox.flush(chosen)
         selection = (registry or default_registry()).select(settings)
         runner = IntegrationRunner(
             selection.configured,
@@ -272,11 +291,19 @@ async def run_once(
                 settings=settings,
                 store=state,
                 now=now,
-                deliverers=deliverers if deliverers is not None else _deliverers(settings),
+                deliverers=chosen,
+                outbox=outbox,
                 live=live,
             )
             for collection in collections
         ]
+        if outcomes and (flushed.receipts or flushed.problems):
+            first = outcomes[0]
+            outcomes[0] = dataclasses.replace(
+                first,
+                receipts=(*flushed.receipts, *first.receipts),
+                problems=(*flushed.problems, *first.problems),
+            )
     except TimeoutError as err:
         message = f"the scan did not finish within {settings.scan_deadline_s:g} s"
         raise ScannerError(message) from err
@@ -294,6 +321,7 @@ async def _report_site(
     store: StateStore,
     now: Callable[[], datetime],
     deliverers: Sequence[Deliverer],
+    outbox: Outbox,
     live: LiveCollector | None = None,
 ) -> ScanOutcome:
     if live is not None:
@@ -304,8 +332,9 @@ async def _report_site(
     report = build_report(
         snapshot, findings, integration_results, generated_at=now(), timezone=settings.timezone
     )
-    receipts, problems = await _render_and_deliver(report, deliverers)
-    if not problems:
+    receipts, problems, secured = await _render_and_deliver(report, deliverers, outbox)
+    if secured:
+        # Delivered, or kept in the outbox for the next run: these events are reported.
         site = snapshot.site.name
         store.mark_seen(site, (event.id for event in snapshot.events), now())
         store.prune_seen(now() - timedelta(days=SEEN_RETENTION_DAYS))

@@ -188,10 +188,23 @@ class WebhookSettings(SettingsSection):
     Attributes:
         urls: the URLs to POST the report to; treated as secrets (their path is often a token).
         timeout_s: per-request timeout.
+        format: what is posted: ``generic`` (the JSON report), ``slack``, ``discord`` or
+            ``teams`` (a short summary message), or ``auto`` (chosen by each URL's host).
+        attempts: tries per report and URL in one run (the first included); 5xx, 429 and
+            connection errors are retried with backoff.
+        max_retry_after_s: the longest ``Retry-After`` waited for; a longer one ends the retries.
     """
 
     urls: Annotated[CommaSeparated, Sensitive()]
     timeout_s: float = Field(default=10.0, gt=0)
+    format: Literal["auto", "generic", "slack", "discord", "teams"] = "auto"
+    attempts: int = Field(default=4, ge=1, le=10)
+    max_retry_after_s: float = Field(default=60.0, ge=0)
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("urls")
     @classmethod

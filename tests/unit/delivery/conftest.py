@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.collect.models import ControllerInfo, Flavour, Site, Snapshot, Window
 from unifi_scanner.integrations.base import IntegrationResults
 from unifi_scanner.reports import build_report
@@ -41,3 +42,42 @@ def report_fixture():
 def rendered_fixture():
     """Stand-in renderings of every format."""
     return {"html": "<p>hi</p>", "json": "{}\n", "markdown": "# hi\n", "text": "hi\n"}
+
+
+def _finding(n: int, severity: Severity):
+    """A finding numbered ``n`` of ``severity``."""
+    return Finding(
+        rule=f"test.rule{n}",
+        severity=severity,
+        title=f"Problem <{n}> & more",
+        explanation="Something happened.",
+        remediation=("Fix it.",),
+        subject=f"AP-{n}",
+        count=n,
+        first_seen=datetime(2026, 11, 26, 1, tzinfo=UTC),
+        last_seen=datetime(2026, 11, 26, 2, tzinfo=UTC),
+        examples=("example",),
+        badges=("blocked",),
+        evidence=("evidence",),
+    )
+
+
+@pytest.fixture(name="busy_report")
+def busy_report_fixture():
+    """A report of site ``default`` with 7 findings: 2 severe, 2 medium, 3 low."""
+    severities = [Severity.SEVERE] * 2 + [Severity.MEDIUM] * 2 + [Severity.LOW] * 3
+    findings = [_finding(n, s) for n, s in enumerate(severities, start=1)]
+    snapshot = Snapshot(
+        site=Site(id="site-0001", name="default", description="Home"),
+        controller=ControllerInfo(flavour=Flavour.UNIFI_OS, version="9.0.114", hostname="udm"),
+        window=Window(
+            start=datetime(2026, 11, 25, 6, tzinfo=UTC), end=datetime(2026, 11, 26, 6, tzinfo=UTC)
+        ),
+    )
+    return build_report(
+        snapshot,
+        findings,
+        IntegrationResults(),
+        generated_at=datetime(2026, 11, 26, 6, 0, 5, tzinfo=UTC),
+        timezone="Europe/Berlin",
+    )
