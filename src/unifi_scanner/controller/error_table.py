@@ -46,10 +46,10 @@ _BY_NAME: Final[dict[str, tuple[type[ControllerError], str]]] = {
 }
 
 _BY_STATUS: Final[dict[int, tuple[type[ControllerError], str]]] = {
-    401: (AuthenticationError, "the controller refused our credentials or session (401)"),
-    403: (AuthenticationError, "the controller refused our credentials (403)"),
-    404: (EndpointNotFoundError, "this controller does not have the endpoint (404)"),
-    429: (LoginRateLimitedError, "the controller rate-limited our logins (429)"),
+    401: (AuthenticationError, "the controller refused our credentials or session"),
+    403: (AuthenticationError, "the controller refused our credentials"),
+    404: (EndpointNotFoundError, "this controller does not have the endpoint"),
+    429: (LoginRateLimitedError, "the controller rate-limited our logins"),
     499: (
         MfaRequiredError,
         "the account needs multi-factor authentication; use a local account or an API key",
@@ -109,7 +109,8 @@ def error_for(
             f"{endpoint} answered HTTP {status}{detail}", endpoint=endpoint, status=status
         )
     cls, text = entry
-    message = f"{endpoint}: {text}" + (f" ({name})" if name else "")
+    # The status is always in the message: `check` shows it ("stat/event … HTTP 404").
+    message = f"{endpoint}: {text} (HTTP {status}" + (f", {name})" if name else ")")
     if cls is LoginRateLimitedError:
         return LoginRateLimitedError(
             message, endpoint=endpoint, status=status, retry_after=retry_after

@@ -31,6 +31,7 @@ from unifi_scanner.controller.error_table import error_for, is_login_required
 from unifi_scanner.controller.flavour import Flavour
 from unifi_scanner.controller.tls import FingerprintMismatchError
 from unifi_scanner.errors import (
+    AuthenticationError,
     ConfigError,
     ControllerError,
     ControllerResponseError,
@@ -42,11 +43,13 @@ if TYPE_CHECKING:
 
     from pydantic import SecretStr
 
-__all__ = ["DEFAULT_PORTS", "ControllerSession"]
+__all__ = ["DEFAULT_PORTS", "LOGOUT_TIMEOUT_S", "ControllerSession"]
 
 _log = structlog.get_logger(__name__)
 
 DEFAULT_PORTS: Final = (443, 8443, 11443)
+LOGOUT_TIMEOUT_S: Final = 2.0
+"""Upper bound on the logout call when the session closes."""
 _TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
 _HTTP_TOO_MANY: Final = 429
 _HTTP_OK_MAX: Final = 299
@@ -197,16 +200,26 @@ class ControllerSession:
         _log.info("logged in to the controller", flavour=str(flavour))
 
     async def logout(self) -> None:
-        """Log out when logged in; failures are logged, never raised."""
+        """Log out when logged in; failures are logged, never raised.
+
+        One attempt, bounded by :data:`LOGOUT_TIMEOUT_S`: a controller that stopped answering
+        cannot hold the caller (and its scan deadline) for a whole read timeout.
+        """
         if not self._logged_in or self._flavour is None:
             return
         path = endpoints.logout_path(self._flavour)
         try:
-            response = await self._send("POST", path, json_body={}, attempts_once=True)
+            async with asyncio.timeout(LOGOUT_TIMEOUT_S):
+                response = await self._send("POST", path, json_body={}, attempts_once=True)
         except ControllerError as err:
             _log.debug("logout failed", error=str(err))
+        except TimeoutError:
+            _log.debug("logout timed out", timeout_s=LOGOUT_TIMEOUT_S)
         else:
             _log.debug("logged out", status=response.status_code)
+        self._forget_session()
+
+    def _forget_session(self) -> None:
         self._logged_in = False
         self._csrf = None
 
@@ -224,7 +237,13 @@ class ControllerSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """Log out."""
+        """Log out, unless the task is being cancelled (then only forget the session).
+
+        A cancelled scan (its deadline passed) must end now, not after one more request.
+        """
+        if exc_type is not None and issubclass(exc_type, asyncio.CancelledError):
+            self._forget_session()
+            return
         await self.aclose()
 
     async def request(
@@ -321,7 +340,13 @@ class ControllerSession:
         return self._flavour
 
     async def _ensure_ready(self) -> None:
-        await self._ensure_flavour()
+        flavour = await self._ensure_flavour()
+        if self._api_key is not None and flavour is Flavour.LEGACY:
+            message = (
+                "an API key (X-API-KEY) works only on UniFi OS consoles; this is a legacy "
+                "controller, so set UNIFI_USERNAME and UNIFI_PASSWORD instead"
+            )
+            raise AuthenticationError(message, endpoint="/")
         if not self._logged_in and self._api_key is None:
             async with self._login_lock:
                 if not self._logged_in:
