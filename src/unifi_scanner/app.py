@@ -143,6 +143,8 @@ def _controller(settings: Settings, http: httpx.AsyncClient) -> ControllerClient
         username=settings.username,
         password=settings.password,
         api_key=settings.api_key,
+        # One endpoint that keeps failing must cost a slice of the scan deadline, not all of it.
+        retry_timeout_s=min(60.0, settings.scan_deadline_s / 6),
     )
 
 
