@@ -37,6 +37,7 @@ from unifi_scanner.collect.normalize import (
     normalize_all,
     site_from_payload,
 )
+from unifi_scanner.collect.stream import EventStream, without_ids
 
 __all__ = [
     "IPS_KEY",
@@ -50,6 +51,7 @@ __all__ = [
     "DeviceState",
     "Event",
     "EventSource",
+    "EventStream",
     "Flavour",
     "LiveCollector",
     "LiveStats",
@@ -77,4 +79,5 @@ __all__ = [
     "merge_live",
     "normalize_all",
     "site_from_payload",
+    "without_ids",
 ]

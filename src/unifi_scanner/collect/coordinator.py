@@ -11,6 +11,12 @@ and a :class:`CollectionNote`, and the rest still arrives.
 * Alarms: ``list/alarm`` (not archived).
 
 Every call's outcome is kept as a :class:`Probe` for ``unifi-scanner check``.
+
+Events are streamed: each page is normalised as it arrives and its events go into an
+:class:`~unifi_scanner.collect.stream.EventStream` (de-duplicated, spilled to a temporary file),
+so no raw page is kept and memory does not grow with the number of events. A paged endpoint
+that fails after its first page keeps what it returned and adds a note; one that fails on its
+first page falls back to the next endpoint.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
-from unifi_scanner.collect.dedup import dedupe_events
 from unifi_scanner.collect.models import CollectionNote, ControllerInfo, Site, Snapshot, Window
 from unifi_scanner.collect.normalize import (
     IPS_KEY,
@@ -38,12 +43,14 @@ from unifi_scanner.collect.normalize import (
     normalize_all,
     site_from_payload,
 )
+from unifi_scanner.collect.stream import EventStream
 from unifi_scanner.controller import Flavour
 from unifi_scanner.errors import ConfigError, ControllerError, EndpointNotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
     from datetime import datetime
+    from pathlib import Path
 
     from unifi_scanner.collect.models import Event
     from unifi_scanner.controller import ControllerClient
@@ -89,6 +96,7 @@ class _Run:
     probes: list[Probe] = field(default_factory=list)
     notes: list[CollectionNote] = field(default_factory=list)
     skipped: int = 0
+    unreadable: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
     def failure(self, name: str) -> str:
         probe = next(p for p in reversed(self.probes) if p.name == name)
@@ -107,7 +115,10 @@ class Collector:
         event_page_size: ``stat/event`` ``_limit`` (the controller caps it at 3000).
         system_log_page_size: v2 ``system-log`` ``pageSize``.
         flow_page_size: v2 ``traffic-flows`` ``pageSize`` (at most 100).
-        max_pages: upper bound on pages per paged endpoint.
+        max_pages: upper bound on pages per paged endpoint (a guard against a controller that
+            never stops paging; events are streamed, so it is not a memory bound).
+        spool_directory: where event streams keep their temporary files (system default).
+        spool_run_size: events an event stream holds in memory before it writes a sorted run.
     """
 
     def __init__(
@@ -119,7 +130,9 @@ class Collector:
         event_page_size: int = 3000,
         system_log_page_size: int = 1000,
         flow_page_size: int = 100,
-        max_pages: int = 50,
+        max_pages: int = 5_000,
+        spool_directory: Path | None = None,
+        spool_run_size: int = 20_000,
     ) -> None:
         self._client = client
         self._now = now
@@ -128,6 +141,8 @@ class Collector:
         self._system_log_page_size = system_log_page_size
         self._flow_page_size = flow_page_size
         self._max_pages = max_pages
+        self._spool_directory = spool_directory
+        self._spool_run_size = spool_run_size
 
     def default_window(self) -> Window:
         """The window ending now and ``lookback`` long."""
@@ -192,17 +207,17 @@ class Collector:
         ):
             if result is None:
                 self._note(run, what, f"{_LABELS[what]} unavailable: {run.failure(endpoint)}")
-        events = [
-            *await self._events(run, window),
-            *await self._ips(run, window),
-            *await self._alarms(run),
-        ]
-        in_window = [e for e in events if window.start <= e.time < window.end]
+        # Sources in priority order for non-IPS copies (the stream keeps the first copy);
+        # IPS copies are ranked by source inside the stream whatever the order.
+        events = EventStream(directory=self._spool_directory, run_size=self._spool_run_size)
+        await self._events(run, window, events)
+        await self._ips(run, window, events)
+        await self._alarms(run, window, events)
         snapshot = Snapshot(
             site=site,
             controller=info or ControllerInfo(flavour=flavour),
             window=window,
-            events=dedupe_events(in_window),
+            events=events,
             devices=self._normalized(
                 run, "devices", normalize_all(device_from_payload, devices or [], what="devices")
             ),
@@ -211,7 +226,7 @@ class Collector:
             ),
             health=tuple(health or ()),
             ips_settings=_ips_settings(settings or []),
-            notes=tuple(run.notes),
+            notes=tuple(run.notes) + _unreadable_notes(run),
         )
         return Collection(snapshot=snapshot, probes=tuple(run.probes), skipped_items=run.skipped)
 
@@ -232,51 +247,87 @@ class Collector:
     def _normalized(self, run: _Run, what: str, result: Normalized[T]) -> tuple[T, ...]:
         if result.skipped:
             run.skipped += result.skipped
-            run.notes.append(
-                CollectionNote(
-                    source=what,
-                    message=f"{result.skipped} {what} could not be read and were left out "
-                    f"(first: {result.first_problem})",
-                )
-            )
+            count, first = run.unreadable.get(what, (0, None))
+            run.unreadable[what] = (count + result.skipped, first or result.first_problem)
         return result.items
 
-    async def _events(self, run: _Run, window: Window) -> tuple[Event, ...]:
-        classic = await self._try(run, "stat/event", lambda: self._classic_events(run, window))
-        if classic is not None:
-            return self._normalized(
-                run, "events", normalize_all(event_from_classic, classic, what="events")
+    async def _stream(
+        self,
+        run: _Run,
+        name: str,
+        *,
+        pages: Callable[[], AsyncIterator[Sequence[object]]],
+        convert: Callable[[object], Event],
+        sink: _Sink,
+    ) -> int | None:
+        """Normalise each page of ``name`` into ``sink``; ``None`` if the first page failed."""
+        received = 0
+        try:
+            async for items in pages():
+                received += len(items)
+                what = sink.what
+                sink.put(self._normalized(run, what, normalize_all(convert, items, what=what)))
+        except ControllerError as err:
+            run.probes.append(_failed(name, err))
+            if not received:
+                return None
+            self._note(
+                run,
+                sink.source,
+                f"{_LABELS[sink.source]} incomplete: {name} failed after {received} items ({err})",
+                err.endpoint,
             )
-        entries = await self._try(run, "system-log/all", lambda: self._system_log(window, run.site))
-        if entries is not None:
-            return self._normalized(
-                run, "events", normalize_all(event_from_system_log, entries, what="events")
+            return received
+        run.probes.append(Probe(name=name, ok=True, detail=f"{received} items"))
+        return received
+
+    async def _events(self, run: _Run, window: Window, events: EventStream) -> None:
+        sink = _Sink(events, window, "events", "events")
+        if (
+            await self._stream(
+                run,
+                "stat/event",
+                pages=lambda: self._classic_pages(run, window),
+                convert=event_from_classic,
+                sink=sink,
             )
+            is not None
+        ):
+            return
+        if (
+            await self._stream(
+                run,
+                "system-log/all",
+                pages=lambda: self._system_log_pages(window, run),
+                convert=event_from_system_log,
+                sink=sink,
+            )
+            is not None
+        ):
+            return
         failures = f"{run.failure('stat/event')}, {run.failure('system-log/all')}"
         self._note(run, "events", f"Events unavailable: {failures}")
-        return ()
 
-    async def _classic_events(self, run: _Run, window: Window) -> list[object]:
+    async def _classic_pages(self, run: _Run, window: Window) -> AsyncIterator[Sequence[object]]:
         hours = max(1, math.ceil((self._now() - window.start) / timedelta(hours=1)))
-        items: list[object] = []
+        received = 0
         for _ in range(self._max_pages):
             page = await self._client.events(
-                within_hours=hours, start=len(items), limit=self._event_page_size, site=run.site
+                within_hours=hours, start=received, limit=self._event_page_size, site=run.site
             )
-            items.extend(page.items)
-            more = (page.total is not None and len(items) < page.total) or (
+            received += len(page.items)
+            yield page.items
+            more = (page.total is not None and received < page.total) or (
                 page.total is None and len(page.items) >= self._event_page_size
             )
             oldest = min(
                 (t for i in page.items if isinstance(t := i.get("time"), int)), default=None
             )
             if not page.items or not more or (oldest is not None and oldest < _ms(window.start)):
-                return items
-        self._note(run, "events", f"Events truncated: read the first {len(items)} only")
-        return items
+                return
+        self._note(run, "events", f"Events truncated: read the first {received} only")
 
-    async def _system_log(self, window: Window, site: str) -> list[object]:
-        items: list[object] = []
+    async def _system_log_pages(self, window: Window, run: _Run) -> AsyncIterator[Sequence[object]]:
         for number in range(self._max_pages):
             page = await self._client.system_log(
                 "all",
@@ -284,61 +335,101 @@ class Collector:
                 timestamp_to=_ms(window.end),
                 page_number=number,
                 page_size=self._system_log_page_size,
-                site=site,
+                site=run.site,
             )
-            items.extend(page.items)
+            yield page.items
             last = page.page_count is None or number + 1 >= page.page_count
             if not page.items or last:
-                break
-        return items
+                return
+        self._note(run, "events", f"Events truncated: read the first {self._max_pages} pages only")
 
-    async def _ips(self, run: _Run, window: Window) -> tuple[Event, ...]:
-        flows = await self._try(run, "traffic-flows", lambda: self._flows(window, run.site))
-        if flows is not None:
-            events = self._normalized(
-                run, "IPS alerts", normalize_all(event_from_traffic_flow, flows, what="flows")
+    async def _ips(self, run: _Run, window: Window, events: EventStream) -> None:
+        sink = _Sink(events, window, "ips", "IPS alerts", keep=lambda e: e.key == IPS_KEY)
+        if (
+            await self._stream(
+                run,
+                "traffic-flows",
+                pages=lambda: self._flow_pages(window, run),
+                convert=event_from_traffic_flow,
+                sink=sink,
             )
-            return tuple(e for e in events if e.key == IPS_KEY)
+            is not None
+        ):
+            return
         start, end = _ms(window.start), _ms(window.end)
-        legacy = await self._try(
-            run,
-            "stat/ips/event",
-            lambda: self._client.ips_events(start_ms=start, end_ms=end, site=run.site),
-        )
-        if legacy is not None:
-            return self._normalized(
-                run, "IPS alerts", normalize_all(event_from_ips, legacy, what="ips")
+
+        async def legacy() -> AsyncIterator[Sequence[object]]:
+            yield await self._client.ips_events(start_ms=start, end_ms=end, site=run.site)
+
+        if (
+            await self._stream(
+                run,
+                "stat/ips/event",
+                pages=legacy,
+                convert=event_from_ips,
+                sink=_Sink(events, window, "ips", "IPS alerts"),
             )
+            is not None
+        ):
+            return
         failures = f"{run.failure('traffic-flows')}, {run.failure('stat/ips/event')}"
         self._note(run, "ips", f"IPS alerts unavailable: {failures}")
-        return ()
 
-    async def _flows(self, window: Window, site: str) -> list[object]:
-        items: list[object] = []
+    async def _flow_pages(self, window: Window, run: _Run) -> AsyncIterator[Sequence[object]]:
         for number in range(self._max_pages):
             page = await self._client.traffic_flows(
                 timestamp_from=_ms(window.start),
                 timestamp_to=_ms(window.end),
                 page_number=number,
                 page_size=self._flow_page_size,
-                site=site,
+                site=run.site,
             )
-            items.extend(page.items)
+            yield page.items
             if not page.items or not page.has_next:
-                break
-        return items
+                return
+        self._note(run, "ips", f"IPS alerts truncated: read the first {self._max_pages} pages only")
 
-    async def _alarms(self, run: _Run) -> tuple[Event, ...]:
-        alarms = await self._try(run, "list/alarm", lambda: self._client.alarms(site=run.site))
-        if alarms is None:
-            self._note(run, "alarms", f"Alarms unavailable: {run.failure('list/alarm')}")
-            return ()
-        return self._normalized(
-            run, "alarms", normalize_all(event_from_alarm, alarms, what="alarms")
+    async def _alarms(self, run: _Run, window: Window, events: EventStream) -> None:
+        async def alarms() -> AsyncIterator[Sequence[object]]:
+            yield await self._client.alarms(site=run.site)
+
+        sink = _Sink(events, window, "alarms", "alarms")
+        received = await self._stream(
+            run, "list/alarm", pages=alarms, convert=event_from_alarm, sink=sink
         )
+        if received is None:
+            self._note(run, "alarms", f"Alarms unavailable: {run.failure('list/alarm')}")
+
+
+@dataclass(slots=True)
+class _Sink:
+    """Where one source's normalised events go: those in the window (and kept) join the stream."""
+
+    events: EventStream
+    window: Window
+    source: str
+    what: str
+    keep: Callable[[Event], bool] | None = None
+
+    def put(self, items: Sequence[Event]) -> None:
+        start, end, keep = self.window.start, self.window.end, self.keep
+        self.events.extend(e for e in items if start <= e.time < end and (keep is None or keep(e)))
+
+
+def _unreadable_notes(run: _Run) -> tuple[CollectionNote, ...]:
+    return tuple(
+        CollectionNote(
+            source=what,
+            message=f"{count} {what} could not be read and were left out (first: {first})",
+        )
+        for what, (count, first) in run.unreadable.items()
+    )
 
 
 _LABELS = {
+    "events": "Events",
+    "ips": "IPS alerts",
+    "alarms": "Alarms",
     "controller": "Controller details",
     "devices": "Devices",
     "clients": "Clients",

@@ -18,7 +18,7 @@ import structlog
 from unifi_scanner.controller.flavour import Flavour
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
     from datetime import datetime
 
 __all__ = [
@@ -240,12 +240,19 @@ class CollectionNote:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
-    """Everything one scan of one site collected."""
+    """Everything one scan of one site collected.
+
+    ``events`` is any sized, re-iterable collection: a tuple (tests, ``load_export``) or, from
+    the :class:`~unifi_scanner.collect.Collector`, an :class:`~unifi_scanner.collect.EventStream`
+    that keeps the events in a temporary file, so memory does not grow with their number.
+    Either way they come sorted by time then id. Read them in one pass where you can: each
+    pass over a stream reads the file again. Do not index it.
+    """
 
     site: Site
     controller: ControllerInfo
     window: Window
-    events: tuple[Event, ...] = ()
+    events: Collection[Event] = ()
     devices: tuple[Device, ...] = ()
     clients: tuple[Client, ...] = ()
     health: tuple[Mapping[str, Any], ...] = ()

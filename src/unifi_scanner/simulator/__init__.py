@@ -12,9 +12,13 @@ from unifi_scanner.simulator.config import (
     DEFAULT_USERNAME,
     Faults,
     Flavour,
+    GeneratorSpec,
     SimulatorConfig,
+    generated_config,
 )
 from unifi_scanner.simulator.control import CONTROL_PREFIX
+from unifi_scanner.simulator.feed import Feed
+from unifi_scanner.simulator.generator import EventGenerator
 from unifi_scanner.simulator.routes_classic import EVENT_LIMIT
 from unifi_scanner.simulator.scenarios import SCENARIOS, load_scenario
 from unifi_scanner.simulator.server import SimulatorServer, run_forever
@@ -29,8 +33,11 @@ __all__ = [
     "DEFAULT_USERNAME",
     "EVENT_LIMIT",
     "SCENARIOS",
+    "EventGenerator",
     "Faults",
+    "Feed",
     "Flavour",
+    "GeneratorSpec",
     "SimulatorConfig",
     "SimulatorServer",
     "SimulatorState",
@@ -38,6 +45,7 @@ __all__ = [
     "build_site",
     "create_app",
     "envelope",
+    "generated_config",
     "load_scenario",
     "run_forever",
 ]

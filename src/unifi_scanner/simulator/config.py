@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -16,7 +17,9 @@ __all__ = [
     "DEFAULT_USERNAME",
     "Faults",
     "Flavour",
+    "GeneratorSpec",
     "SimulatorConfig",
+    "generated_config",
 ]
 
 Flavour = Literal["unifi-os", "legacy"]
@@ -48,6 +51,38 @@ class Faults:
     malformed: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GeneratorSpec:
+    """Scale knobs of the event generator (see ``docs/simulator.md``, "Generator").
+
+    The generated site grows the demo office to ``devices`` devices (one gateway, about one
+    switch per six devices, the rest access points) and ``clients`` clients, then generates
+    ``events_per_day * days`` events spread evenly over the last ``days`` days. Event ``i`` is a
+    pure function of the seed and ``i``, so any page is computed on its own and the events are
+    never all held in memory.
+
+    Args:
+        devices: devices in the site, at least the demo's 6 (at most 250).
+        clients: clients in the site, at least the demo's 21 (at most 60,000).
+        events_per_day: generated events per day.
+        days: how many days back the generated events reach (may be fractional).
+        ips_share: the share of generated events that are IPS alerts (0 to 1).
+        device_share: the share that are device events (restarts, lost contact, PoE).
+    """
+
+    devices: int = 37
+    clients: int = 1500
+    events_per_day: int = 10_000
+    days: float = 1.0
+    ips_share: float = 0.01
+    device_share: float = 0.004
+
+    @property
+    def total(self) -> int:
+        """How many events the generator produces."""
+        return max(0, round(self.events_per_day * self.days))
+
+
 @dataclass(frozen=True, slots=True)
 class SimulatorConfig:
     """How the simulated controller behaves.
@@ -69,7 +104,10 @@ class SimulatorConfig:
             (``0`` never rotates).
         faults: the fault switches at start-up.
         sleep: the coroutine used for the ``delay`` fault (injected by tests).
-        seed: seed for generated scenarios.
+        seed: seed for generated scenarios and the generator.
+        generator: scale knobs; when set, the site is the generated one (the ``busy-office``
+            model at these sizes) whatever ``scenario`` says. ``busy-office`` without it uses
+            ``GeneratorSpec()``.
     """
 
     _: KW_ONLY
@@ -87,8 +125,42 @@ class SimulatorConfig:
     faults: Faults = field(default_factory=Faults)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     seed: int = 1
+    generator: GeneratorSpec | None = None
 
     @property
     def prefix(self) -> str:
         """The Network application's path prefix: ``/proxy/network`` or ``""``."""
         return "/proxy/network" if self.flavour == "unifi-os" else ""
+
+
+def generated_config(
+    *,
+    devices: int | None = None,
+    clients: int | None = None,
+    events_per_day: int | None = None,
+    days: float | None = None,
+    seed: int = 1,
+    **settings: Any,  # noqa: ANN401 - any other SimulatorConfig field
+) -> SimulatorConfig:
+    """A :class:`SimulatorConfig` serving a generated site (``unifi-scanner simulate`` knobs).
+
+    Args:
+        devices: ``--devices`` (``None``: the ``busy-office`` size, 37).
+        clients: ``--clients`` (``None``: 1,500).
+        events_per_day: ``--events-per-day`` (``None``: 10,000).
+        days: ``--days`` (``None``: 1).
+        seed: ``--seed``.
+        settings: any other :class:`SimulatorConfig` field (``flavour``, ``network``, ``now``…).
+
+    Returns:
+        The configuration, with ``scenario="busy-office"`` and ``generator`` set.
+    """
+    base = GeneratorSpec()
+    spec = dataclasses.replace(
+        base,
+        devices=base.devices if devices is None else devices,
+        clients=base.clients if clients is None else clients,
+        events_per_day=base.events_per_day if events_per_day is None else events_per_day,
+        days=base.days if days is None else days,
+    )
+    return SimulatorConfig(scenario="busy-office", seed=seed, generator=spec, **settings)

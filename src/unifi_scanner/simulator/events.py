@@ -12,7 +12,7 @@ from typing import Any
 from unifi_scanner.simulator.geo import geo_block
 from unifi_scanner.simulator.templates import JsonObject, object_id
 
-__all__ = ["Lookup", "build_events", "build_ips_events", "iso_z"]
+__all__ = ["Lookup", "build_events", "build_ips_events", "event_record", "ips_record", "iso_z"]
 
 _DEVICE_PREFIX = {
     "EVT_AP_": ("ap", "AP", "wlan"),
@@ -54,6 +54,8 @@ class Lookup:
         self.clients = {c["name"]: c for c in clients}
         self.by_ip = {c["ip"]: c for c in clients} | {d["ip"]: d for d in devices}
         self.gateway = next(d for d in devices if d["type"] == "ugw")
+        self.device_by_mac = {d["mac"]: d for d in devices}
+        self.client_by_mac = {c["mac"]: c for c in clients}
 
     def radio_channel(self, ap_name: str, radio: str) -> int:
         """The channel ``ap_name`` uses on ``radio`` (``ng`` or ``na``)."""
@@ -161,26 +163,64 @@ def build_events(
     """
     events = []
     for index, spec in enumerate(specs):
-        event = _base(spec, site["id"], now_ms, index)
-        key: str = spec["key"]
-        if key[:7] in _DEVICE_PREFIX:
-            _device_event(event, spec, look)
-        elif key.startswith(("EVT_WU_", "EVT_WG_")):
-            _wireless_event(event, spec, look, site.get("ssid", "Office"))
-        elif key.startswith(("EVT_LU_", "EVT_LG_")):
-            _wired_event(event, spec, look)
-        else:
-            event.update({"subsystem": spec.get("subsystem", "lan"), "msg": spec.get("msg", key)})
-        event.update(spec.get("fields", {}))
-        events.append(event)
+        base = _base(spec, site["id"], now_ms, index)
+        events.append(event_record(spec, site, look, time_ms=base["time"], event_id=base["_id"]))
     return sorted(events, key=lambda e: e["time"], reverse=True)
 
 
-def _ips_event(
-    spec: JsonObject, site: JsonObject, look: Lookup, now_ms: int, index: int
+def event_record(
+    spec: JsonObject, site: JsonObject, look: Lookup, *, time_ms: int, event_id: str
 ) -> JsonObject:
+    """Build one non-IPS ``stat/event`` item from a compact description.
+
+    Args:
+        spec: ``key`` plus ``device`` or ``client`` (and ``ap_from``/``ap_to``…) by name.
+        site: the scenario's ``site`` block.
+        look: the scenario's devices and clients by name.
+        time_ms: the event's time, epoch milliseconds.
+        event_id: its ``_id``.
+
+    Returns:
+        The event record shaped like the controller's.
+    """
+    key: str = spec["key"]
+    event: JsonObject = {
+        "_id": event_id,
+        "key": key,
+        "site_id": site["id"],
+        "time": time_ms,
+        "datetime": iso_z(time_ms),
+    }
+    if key[:7] in _DEVICE_PREFIX:
+        _device_event(event, spec, look)
+    elif key.startswith(("EVT_WU_", "EVT_WG_")):
+        _wireless_event(event, spec, look, site.get("ssid", "Office"))
+    elif key.startswith(("EVT_LU_", "EVT_LG_")):
+        _wired_event(event, spec, look)
+    else:
+        event.update({"subsystem": spec.get("subsystem", "lan"), "msg": spec.get("msg", key)})
+    event.update(spec.get("fields", {}))
+    return event
+
+
+def ips_record(
+    spec: JsonObject, site: JsonObject, look: Lookup, *, time_ms: int, event_id: str, index: int
+) -> JsonObject:
+    """Build one IPS alert (``stat/ips/event`` item, also a ``stat/event`` item).
+
+    Args:
+        spec: ``signature``, ``sid``, ``category``, ``catname``, ``direction``, ``remote_ip``…
+        site: the scenario's ``site`` block.
+        look: the scenario's devices and clients by name.
+        time_ms: the alert's time, epoch milliseconds.
+        event_id: its ``_id``.
+        index: a number unique to the alert (makes ``flow_id`` and ``unique_alertid``).
+
+    Returns:
+        The alert record.
+    """
     gateway = look.gateway
-    base = _base(spec | {"key": "EVT_IPS_IpsAlert"}, site["id"], now_ms, 10_000 + index)
+    base: JsonObject = {"_id": event_id, "time": time_ms, "datetime": iso_z(time_ms)}
     outbound = spec.get("direction") == "outbound"
     inside = look.clients[spec["client"]] if "client" in spec else None
     src_ip = inside["ip"] if outbound and inside else spec["remote_ip"]
@@ -264,5 +304,11 @@ def build_ips_events(
             }
             if n and "remote_ips" in spec:
                 shifted["remote_ip"] = spec["remote_ips"][n % len(spec["remote_ips"])]
-            records.append(_ips_event(shifted, site, look, now_ms, len(records)))
+            index = len(records)
+            base = _base(shifted | {"key": "EVT_IPS_IpsAlert"}, site["id"], now_ms, 10_000 + index)
+            records.append(
+                ips_record(
+                    shifted, site, look, time_ms=base["time"], event_id=base["_id"], index=index
+                )
+            )
     return sorted(records, key=lambda e: e["time"], reverse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from starlette.routing import Route
@@ -10,6 +11,8 @@ from unifi_scanner.simulator.routes_common import json_body, network_route
 from unifi_scanner.simulator.state import SimulatorState, classic_error, classic_ok
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from starlette.requests import Request
     from starlette.responses import Response
 
@@ -89,17 +92,30 @@ async def _events(request: Request, state: SimulatorState) -> Response:
         return classic_error("api.err.InvalidPayload", 400)
     now_ms = int(state.config.now().timestamp() * 1000)
     within = _int(body.get("within"), 720)
-    items = [e for e in state.site.events if e["time"] >= now_ms - within * _HOUR_MS]
-    if body.get("type"):
-        items = [e for e in items if e["key"] == body["type"]]
-    if body.get("_sort", "-time") == "time":
-        items = sorted(items, key=lambda e: e["time"])
+    feed = state.site.event_feed().window(now_ms - within * _HOUR_MS, None)
     start = max(_int(body.get("_start"), 0), 0)
     limit = min(max(_int(body.get("_limit"), EVENT_LIMIT), 0), EVENT_LIMIT)
-    page = items[start : start + limit]
-    return state.reply(
-        "stat/event", classic_ok(page, len(items) if len(page) < len(items) else None)
-    )
+    oldest_first = body.get("_sort", "-time") == "time"
+    if body.get("type"):  # walks the feed lazily: time grows with the position, memory does not
+        wanted = body["type"]
+
+        def matching() -> Iterator[dict[str, Any]]:
+            return feed.matching(lambda e: e["key"] == wanted)
+
+        if oldest_first:
+            total = sum(1 for _ in matching())
+            low = max(total - start - limit, 0)
+            page = list(islice(matching(), low, max(total - start, low)))[::-1]
+        else:
+            found = matching()
+            page = list(islice(found, start, start + limit))
+            total = (
+                start + len(page) + sum(1 for _ in found) if page else sum(1 for _ in matching())
+            )
+    else:
+        page = feed.page(start, start + limit, oldest_first=oldest_first)
+        total = len(feed)
+    return state.reply("stat/event", classic_ok(page, total if len(page) < total else None))
 
 
 @network_route
@@ -128,9 +144,9 @@ async def _ips_events(request: Request, state: SimulatorState) -> Response:
     now_ms = int(state.config.now().timestamp() * 1000)
     end = _int(body.get("end", body.get("_end")), now_ms)
     start = _int(body.get("start", body.get("_start")), end - 24 * _HOUR_MS)
-    items = [a for a in state.site.ips_events if start <= a["time"] <= end]
+    feed = state.site.ips_feed().window(start, end)
     limit = max(_int(body.get("_limit"), 10_000), 0)
-    return state.reply("stat/ips/event", classic_ok(items[:limit]))
+    return state.reply("stat/ips/event", classic_ok(feed.page(0, limit)))
 
 
 def classic_routes(prefix: str) -> list[Route]:

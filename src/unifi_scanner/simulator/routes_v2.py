@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from starlette.routing import Route
@@ -34,14 +35,9 @@ def _enum_error(value: str, allowed: Any) -> Response:  # noqa: ANN401
     return v2_error(400, message)
 
 
-def _window(body: dict[str, Any], items: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+def _bounds(body: dict[str, Any]) -> tuple[int | None, int | None]:
     low, high = body.get("timestampFrom"), body.get("timestampTo")
-    return [
-        i
-        for i in items
-        if (not isinstance(low, int) or i[field] >= low)
-        and (not isinstance(high, int) or i[field] <= high)
-    ]
+    return (low if isinstance(low, int) else None, high if isinstance(high, int) else None)
 
 
 def _page_numbers(body: dict[str, Any], default_size: int) -> tuple[int, int] | None:
@@ -73,28 +69,43 @@ async def _system_log(request: Request, state: SimulatorState) -> Response:  # n
             "system-log",
             {"categories": sorted(SYSTEM_LOG_CATEGORIES), "severities": list(_SEVERITIES)},
         )
-    items = _window(body, state.site.system_log, "timestamp")
+    feed = state.site.system_log_feed().window(*_bounds(body))
     shown = SYSTEM_LOG_CLASSES.get(kind)
-    items = [i for i in items if shown is None or i["category"] in shown]
-    if kind == "critical":
-        items = [i for i in items if i["severity"] in {"HIGH", "VERY_HIGH"}]
-    items = [i for i in items if (not categories or i["category"] in categories)]
-    items = [i for i in items if (not severities or i["severity"] in severities)]
+    # a filter that lets every value through filters nothing (and keeps paging indexable)
+    categories = [] if set(categories) >= SYSTEM_LOG_CATEGORIES else categories
+    severities = [] if set(severities) >= set(_SEVERITIES) else severities
+    filtered = shown is not None or kind == "critical" or categories or severities
+
+    def test(entry: dict[str, Any]) -> bool:
+        return (
+            (shown is None or entry["category"] in shown)
+            and (kind != "critical" or entry["severity"] in {"HIGH", "VERY_HIGH"})
+            and (not categories or entry["category"] in categories)
+            and (not severities or entry["severity"] in severities)
+        )
+
     if kind == "count":
-        return state.reply("system-log", {"count": len(items)})
+        count = sum(1 for _ in feed.matching(test)) if filtered else len(feed)
+        return state.reply("system-log", {"count": count})
     paging = _page_numbers(body, SYSTEM_LOG_PAGE[0])
     if paging is None or not SYSTEM_LOG_PAGE[0] <= paging[1] <= SYSTEM_LOG_PAGE[1]:
         return v2_error(
             400, f"pageSize must be between {SYSTEM_LOG_PAGE[0]} and {SYSTEM_LOG_PAGE[1]}"
         )
     number, size = paging
+    if filtered:  # walks the feed lazily: time grows with the page number, memory does not
+        matching = feed.matching(test)
+        page = list(islice(matching, number * size, (number + 1) * size))
+        total = number * size + len(page) + sum(1 for _ in matching)
+    else:
+        page, total = feed.page(number * size, (number + 1) * size), len(feed)
     return state.reply(
         "system-log",
         {
-            "data": items[number * size : (number + 1) * size],
+            "data": page,
             "page_number": number,
-            "total_element_count": len(items),
-            "total_page_count": math.ceil(len(items) / size),
+            "total_element_count": total,
+            "total_page_count": math.ceil(total / size),
         },
     )
 
@@ -111,11 +122,12 @@ async def _traffic_flows(request: Request, state: SimulatorState) -> Response:
         return v2_error(400, f"pageSize must be between 1 and {FLOW_PAGE_MAX}")
     number, size = paging
     policy_types = body.get("policy_type") or []
-    flows = _window(body, state.site.flows, "time")
+    flows = state.site.flow_feed().window(*_bounds(body))
+    total = len(flows)
     if policy_types and "INTRUSION_PREVENTION" not in policy_types:
-        flows = []
-    page = flows[number * size : (number + 1) * size]
-    has_next = (number + 1) * size < len(flows)
+        total = 0
+    page = flows.page(number * size, min((number + 1) * size, total))
+    has_next = (number + 1) * size < total
     return state.reply(
         "traffic-flows",
         {
@@ -123,7 +135,7 @@ async def _traffic_flows(request: Request, state: SimulatorState) -> Response:
             "has_next": has_next,
             "page_number": number,
             "page_size": size,
-            "total_count": len(flows),
+            "total_count": total,
         },
     )
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unifi_scanner.simulator.clients import build_clients
 from unifi_scanner.simulator.devices import build_devices
 from unifi_scanner.simulator.events import Lookup, build_events, build_ips_events
+from unifi_scanner.simulator.feed import Feed, Generated
+from unifi_scanner.simulator.generator import EventGenerator
 from unifi_scanner.simulator.templates import JsonObject, object_id, template
 from unifi_scanner.simulator.v2records import build_flows, build_system_log
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from unifi_scanner.simulator.config import GeneratorSpec
 
 __all__ = ["Site", "build_site"]
 
@@ -35,6 +42,8 @@ class Site:
         system_log: v2 ``system-log`` entries, newest first.
         flows: v2 ``traffic-flows`` IPS flows, newest first.
         status_meta: the ``meta`` of ``/status``.
+        generator: the event generator whose events join ``events``, ``system_log``,
+            ``ips_events`` and ``flows`` in the feeds (the lists hold the scenario's own only).
     """
 
     name: str
@@ -51,6 +60,40 @@ class Site:
     system_log: list[JsonObject]
     flows: list[JsonObject]
     status_meta: JsonObject
+    generator: EventGenerator | None = None
+
+    def event_feed(self) -> Feed:
+        """``stat/event`` items (IPS alerts included), scenario and generated, newest first."""
+        gen = self.generator
+        return Feed(self.events, "time", _all(gen, gen.event) if gen else None)
+
+    def system_log_feed(self) -> Feed:
+        """v2 ``system-log`` entries, scenario and generated, newest first."""
+        gen = self.generator
+        return Feed(self.system_log, "timestamp", _all(gen, gen.system_log) if gen else None)
+
+    def ips_feed(self) -> Feed:
+        """``stat/ips/event`` items, scenario and generated, newest first."""
+        gen = self.generator
+        return Feed(self.ips_events, "time", _ips(gen, gen.ips_event) if gen else None)
+
+    def flow_feed(self) -> Feed:
+        """v2 ``traffic-flows`` IPS flows, scenario and generated, newest first."""
+        gen = self.generator
+        return Feed(self.flows, "time", _ips(gen, gen.flow) if gen else None)
+
+
+def _all(gen: EventGenerator, build: Callable[[int], JsonObject]) -> Generated:
+    return Generated(range(gen.total), gen.time_ms, build, gen.index_range)
+
+
+def _ips(gen: EventGenerator, build: Callable[[int], JsonObject]) -> Generated:
+    return Generated(
+        range(gen.ips_total),
+        lambda ordinal: gen.time_ms(gen.ips_index(ordinal)),
+        build,
+        lambda low, high: gen.ips_range(gen.index_range(low, high)),
+    )
 
 
 def _sysinfo(spec: JsonObject, network: int, now_s: int) -> JsonObject:
@@ -220,13 +263,22 @@ def _settings(spec: JsonObject) -> list[JsonObject]:
     ]
 
 
-def build_site(spec: JsonObject, *, network: int, now_s: int) -> Site:
+def build_site(
+    spec: JsonObject,
+    *,
+    network: int,
+    now_s: int,
+    generator: GeneratorSpec | None = None,
+    seed: int = 1,
+) -> Site:
     """Build every endpoint's records from one scenario description.
 
     Args:
         spec: the scenario (see ``data/scenarios/*.json``).
         network: the Network major version (9 or 10); decides the reported version.
         now_s: the clock, epoch seconds.
+        generator: scale knobs of generated events to add (none by default).
+        seed: the generator's seed.
 
     Returns:
         The site.
@@ -261,4 +313,7 @@ def build_site(spec: JsonObject, *, network: int, now_s: int) -> Site:
         system_log=build_system_log(events, alerts, look),
         flows=build_flows(alerts, look),
         status_meta=meta,
+        generator=EventGenerator(generator, seed=seed, site=site, look=look, now_ms=now_s * 1000)
+        if generator is not None
+        else None,
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import JSONResponse, Response
 
 from unifi_scanner.simulator.auth import Session, SessionStore
+from unifi_scanner.simulator.config import GeneratorSpec
 from unifi_scanner.simulator.scenarios import load_scenario
 from unifi_scanner.simulator.site import Site, build_site
 
@@ -67,9 +68,17 @@ class SimulatorState:
 
     def rebuild(self) -> None:
         """Build the site again from the scenario, relative to the clock's current time."""
-        spec = load_scenario(self.config.scenario, seed=self.config.seed)
+        config = self.config
+        generator = config.generator
+        if generator is None and config.scenario == "busy-office":
+            generator = GeneratorSpec()
+        spec = load_scenario("busy-office" if generator else config.scenario, generator=generator)
         self.site = build_site(
-            spec, network=self.config.network, now_s=int(self.config.now().timestamp())
+            spec,
+            network=config.network,
+            now_s=int(config.now().timestamp()),
+            generator=generator,
+            seed=config.seed,
         )
 
     def broadcast(self, kind: str, text: str) -> int:

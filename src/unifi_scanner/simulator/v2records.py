@@ -13,7 +13,13 @@ from unifi_scanner.simulator.templates import JsonObject, object_id
 if TYPE_CHECKING:
     from unifi_scanner.simulator.events import Lookup
 
-__all__ = ["SYSTEM_LOG_CATEGORIES", "SYSTEM_LOG_CLASSES", "build_flows", "build_system_log"]
+__all__ = [
+    "SYSTEM_LOG_CATEGORIES",
+    "SYSTEM_LOG_CLASSES",
+    "build_flows",
+    "build_system_log",
+    "system_log_entry",
+]
 
 SYSTEM_LOG_CATEGORIES = frozenset(
     {
@@ -127,8 +133,7 @@ def _device_param(device: dict[str, Any]) -> JsonObject:
 def _entry(event: JsonObject, look: Lookup) -> JsonObject:
     key: str = event["key"]
     params: dict[str, JsonObject] = {}
-    by_mac = {d["mac"]: d for d in look.devices.values()}
-    clients = {c["mac"]: c for c in look.clients.values()}
+    by_mac, clients = look.device_by_mac, look.client_by_mac
     v2_key, category, severity, title, message = key, "UNKNOWN", "LOW", key, event.get("msg", key)
     target, subcategory = "SYSTEM", "GENERAL"
     for field in ("ap", "sw", "gw"):
@@ -219,6 +224,21 @@ def build_system_log(
     """
     entries = [_entry(e, look) for e in events] + [_threat_entry(a, look) for a in alerts]
     return sorted(entries, key=lambda e: e["timestamp"], reverse=True)
+
+
+def system_log_entry(record: JsonObject, look: Lookup) -> JsonObject:
+    """The v2 ``system-log`` entry for one classic event or IPS alert.
+
+    Args:
+        record: a ``stat/event`` item (``EVT_IPS_IpsAlert`` items become ``THREAT_*_V3``).
+        look: the scenario's devices and clients.
+
+    Returns:
+        The entry.
+    """
+    if record["key"] == "EVT_IPS_IpsAlert":
+        return _threat_entry(record, look)
+    return _entry(record, look)
 
 
 def _endpoint(ip: str, port: int, mac: str, look: Lookup, region: str | bool) -> JsonObject:  # noqa: FBT001

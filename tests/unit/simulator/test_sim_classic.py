@@ -75,7 +75,7 @@ async def test_stat_event_pages_with_meta_count(make_client):
     rest = (
         await client.post(f"{BASE}/stat/event", json=body | {"_start": EVENT_LIMIT}, headers=KEY)
     ).json()
-    assert len(rest["data"]) == total - EVENT_LIMIT
+    assert len(rest["data"]) == min(EVENT_LIMIT, total - EVENT_LIMIT)
     assert rest["meta"]["count"] == total
     assert {e["_id"] for e in first["data"]}.isdisjoint({e["_id"] for e in rest["data"]})
 
