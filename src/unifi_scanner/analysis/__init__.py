@@ -1,5 +1,6 @@
 """Analysis: turns a :class:`~unifi_scanner.collect.models.Snapshot` into findings."""
 
+from unifi_scanner.analysis.aggregate import Aggregate
 from unifi_scanner.analysis.engine import Engine
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.analysis.keys import EventKey
@@ -16,6 +17,7 @@ from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
 __all__ = [
     "DEFAULT_RULES",
     "FALLBACK_RULE",
+    "Aggregate",
     "ClientRule",
     "DeviceRule",
     "Engine",

@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from unifi_scanner.analysis.aggregate import Group, GroupTable
+from unifi_scanner.analysis.aggregate import (
+    MAX_BADGES,
+    MAX_EXAMPLES,
+    Aggregate,
+    Group,
+    GroupTable,
+)
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.analysis.keys import EventKey
 from unifi_scanner.analysis.rule import (
@@ -28,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["Engine"]
 
 _LOGGER = logging.getLogger(__name__)
+_MAX_DISTINCT_KEYS = 10_000  # bound on the per-run dispatch cache
+_Block = tuple["Callable[[Event], bool] | None", tuple[EventRule, ...]]
 
 
 class Engine:
@@ -57,7 +65,7 @@ class Engine:
         self._now = now
         self._fallback = fallback
         self._max_subjects = max_subjects
-        self._keyed: dict[EventKey, list[EventRule]] = {}
+        self._keyed: dict[str, list[EventRule]] = {}
         self._unkeyed: list[EventRule] = []
         self._device_rules: list[DeviceRule] = []
         self._client_rules: list[ClientRule] = []
@@ -78,7 +86,7 @@ class Engine:
         self._rules.setdefault(fallback.id, fallback)
 
     def analyze(self, snapshot: Snapshot) -> list[Finding]:
-        """Analyse one snapshot.
+        """Analyse one snapshot (its events are iterated exactly once).
 
         Args:
             snapshot: what one scan collected.
@@ -86,10 +94,39 @@ class Engine:
         Returns:
             Findings, most severe first, then by count (largest first).
         """
-        ctx = RuleContext(snapshot, self._now)
-        run = _Run(self, ctx)
-        for event in snapshot.events:
+        return self.conclude(snapshot, self.aggregate(snapshot))
+
+    def aggregate(self, snapshot: Snapshot, events: Iterable[Event] | None = None) -> Aggregate:
+        """Fold events into per-rule groups, without making any text yet.
+
+        Several aggregates of disjoint parts of the events (e.g. made in worker processes, one
+        per group of export pages) can be merged with :meth:`Aggregate.merge` and then given to
+        :meth:`conclude`; the result is that of one :meth:`analyze` over all the events.
+
+        Args:
+            snapshot: the scan; its devices and clients name the subjects.
+            events: the events to fold in; ``snapshot.events`` (iterated once) when ``None``.
+
+        Returns:
+            The groups, small and picklable.
+        """
+        run = _Run(self, RuleContext(snapshot, self._now), {})
+        for event in snapshot.events if events is None else events:
             run.feed(event)
+        return Aggregate(run.tables)
+
+    def conclude(self, snapshot: Snapshot, aggregate: Aggregate) -> list[Finding]:
+        """Run the device and client checks and turn the groups into sorted findings.
+
+        Args:
+            snapshot: the scan (its events are not read again).
+            aggregate: what :meth:`aggregate` returned, possibly merged from several parts.
+
+        Returns:
+            Findings, most severe first, then by count (largest first).
+        """
+        ctx = RuleContext(snapshot, self._now)
+        run = _Run(self, ctx, aggregate.tables)
         for device in snapshot.devices:
             for device_rule in self._device_rules:
                 run.check(device_rule, device, device.name or device.mac)
@@ -104,28 +141,38 @@ class Engine:
 class _Run:
     """The mutable state of one :meth:`Engine.analyze` call."""
 
-    __slots__ = ("_broken", "_ctx", "_engine", "_keys", "_tables")
+    __slots__ = ("_broken", "_ctx", "_dispatch", "_engine", "tables")
 
-    def __init__(self, engine: Engine, ctx: RuleContext) -> None:
+    def __init__(self, engine: Engine, ctx: RuleContext, tables: dict[str, GroupTable]) -> None:
         self._engine = engine
         self._ctx = ctx
-        self._tables: dict[str, GroupTable] = {}
-        self._keys: dict[str, EventKey] = {}
+        self.tables = tables
+        # raw key -> the rules that may claim it (keyed first, then key-less) in blocks that
+        # share one gate, so a shared gate runs once per event and a failed one skips its block
+        self._dispatch: dict[str, tuple[_Block, ...]] = {}
         self._broken: set[str] = set()
 
     def _table(self, rule_id: str) -> GroupTable:
-        table = self._tables.get(rule_id)
+        table = self.tables.get(rule_id)
         if table is None:
-            table = self._tables[rule_id] = GroupTable(self._engine._max_subjects)  # noqa: SLF001
+            table = self.tables[rule_id] = GroupTable(self._engine._max_subjects)  # noqa: SLF001
         return table
 
-    def _key(self, raw: str) -> EventKey:
-        key = self._keys.get(raw)
-        if key is None:
-            key = EventKey(raw)
-            if len(self._keys) < 10_000:  # noqa: PLR2004  (bounded cache of distinct keys)
-                self._keys[raw] = key
-        return key
+    def _candidates(self, raw: str) -> tuple[_Block, ...]:
+        engine = self._engine
+        # EventKey is a StrEnum, so a raw key finds its member's entry directly; EventKey(raw)
+        # runs once per distinct key only to warn about keys no rule knows.
+        EventKey(raw)
+        blocks: list[_Block] = []
+        for rule in (*engine._keyed.get(raw, ()), *engine._unkeyed):  # noqa: SLF001
+            if blocks and blocks[-1][0] is rule.gate:
+                blocks[-1] = (rule.gate, (*blocks[-1][1], rule))
+            else:
+                blocks.append((rule.gate, (rule,)))
+        found = tuple(blocks)
+        if len(self._dispatch) < _MAX_DISTINCT_KEYS:
+            self._dispatch[raw] = found
+        return found
 
     def _failed(self, rule_id: str, err: Exception) -> None:
         if rule_id not in self._broken:
@@ -133,47 +180,74 @@ class _Run:
             _LOGGER.warning("rule %s failed and was skipped: %r", rule_id, err, exc_info=err)
 
     def feed(self, event: Event) -> None:
-        engine = self._engine
-        self._ctx.memo.clear()
+        memo = self._ctx.memo
+        if memo:
+            memo.clear()
+        blocks = self._dispatch.get(event.key)
+        if blocks is None:
+            blocks = self._candidates(event.key)
         claimed = False
-        candidates = engine._keyed.get(self._key(event.key), [])  # noqa: SLF001
-        for rule in (*candidates, *engine._unkeyed):  # noqa: SLF001
+        for gate, rules in blocks:
+            if gate is None or self._passes(gate, rules, event):
+                claimed = self._run_block(rules, event) or claimed
+        if not claimed:
             try:
-                if rule.when is not None and not rule.when(event, self._ctx):
+                self._add_event(self._engine._fallback, event)  # noqa: SLF001
+            except Exception as err:  # noqa: BLE001
+                self._failed(self._engine._fallback.id, err)  # noqa: SLF001
+
+    def _run_block(self, rules: tuple[EventRule, ...], event: Event) -> bool:
+        claimed = False
+        ctx = self._ctx
+        for rule in rules:
+            try:
+                if rule.when is not None and not rule.when(event, ctx):
                     continue
                 self._add_event(rule, event)
             except Exception as err:  # noqa: BLE001  (one bad rule must not stop the scan)
                 self._failed(rule.id, err)
             else:
                 claimed = True
-        if not claimed:
-            try:
-                self._add_event(engine._fallback, event)  # noqa: SLF001
-            except Exception as err:  # noqa: BLE001
-                self._failed(engine._fallback.id, err)  # noqa: SLF001
+        return claimed
+
+    def _passes(
+        self, gate: Callable[[Event], bool], rules: tuple[EventRule, ...], event: Event
+    ) -> bool:
+        try:
+            return gate(event)
+        except Exception as err:  # noqa: BLE001  (a failing gate skips its rules, not the scan)
+            for rule in rules:
+                self._failed(rule.id, err)
+            return False
 
     def _add_event(self, rule: EventRule, event: Event) -> None:
         # Everything that can raise runs before the group is touched, so a failing rule never
-        # leaves a half-counted group behind.
+        # leaves a half-counted group behind. Display names, examples and badges are only
+        # computed while the group still has room for them: no text is made per event.
         ctx = self._ctx
         subject = rule.subject(event, ctx)
-        severity = rule.severity_for(event, ctx)
-        display = rule.name(event, ctx) if rule.name is not None else ""
-        example = rule.example(event, ctx) if rule.example is not None else event.message
-        badges = rule.badges(event, ctx)
+        severity = (
+            rule.severity if isinstance(rule.severity, Severity) else rule.severity(event, ctx)
+        )
         tally = tuple(rule.tally(event, ctx))
-        table = self._table(rule.id)
-        group = table.get(subject)
+        table = self.tables.get(rule.id) or self._table(rule.id)
+        group = table.groups.get(subject)
+        new = group is None
+        display = ""
+        if rule.name is not None and (new or group.display == subject):  # type: ignore[union-attr]
+            display = rule.name(event, ctx)
+        example = ""
+        if new or len(group.examples) < MAX_EXAMPLES:  # type: ignore[union-attr]
+            text = rule.example(event, ctx) if rule.example is not None else event.message
+            example = f"{when(event.time)}: {text}" if text else ""
+        badges: tuple[str, ...] = ()
+        if new or len(group.badges) < MAX_BADGES:  # type: ignore[union-attr]
+            badges = rule.badges(event, ctx)
         if group is None:
             group = table.create(subject, dict(rule.fields(event, ctx)))
-        group.name(display)
-        group.add(
-            time=event.time,
-            severity=severity,
-            example=f"{when(event.time)}: {example}" if example else "",
-            badges=badges,
-            tally=tally,
-        )
+        if display:
+            group.name(display)
+        group.add(time=event.time, severity=severity, example=example, badges=badges, tally=tally)
 
     def check(self, rule: DeviceRule | ClientRule, item: Device | Client, subject: str) -> None:
         try:
@@ -193,8 +267,10 @@ class _Run:
 
     def findings(self) -> list[Finding]:
         result: list[Finding] = []
-        for rule_id, table in self._tables.items():
-            rule = self._engine._rules[rule_id]  # noqa: SLF001
+        for rule_id, table in self.tables.items():
+            rule = self._engine._rules.get(rule_id)  # noqa: SLF001
+            if rule is None:  # an aggregate made with other rules
+                continue
             for group in table.finish():
                 try:
                     finding = _finding(rule, group)

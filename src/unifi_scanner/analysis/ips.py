@@ -30,6 +30,9 @@ _OCTET_DIGITS = 3
 _OCTET_MAX = 255
 ENGINE_SIDS = range(2_200_000, 2_300_000)
 ETPRO_SIDS = range(2_800_000, 2_900_000)
+_CACHE_LIMIT = 65_536
+_SCOPES: dict[str, str] = {}
+_FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...]], tuple[str, FamilyInfo]] = {}
 
 _FAMILY_RE = re.compile(r"^(ETPRO|ET|GPL|SURICATA)\s+([A-Z][A-Z0-9_]*)")
 _SIGNATURE_IN_TEXT = re.compile(r"Signature\s+(.+?)(?:\.\s+From:|$)")
@@ -136,6 +139,16 @@ def _scope(ip: str | None) -> str:
     """``private``, ``public`` or ``unknown``; anonymised octets (``54.36.xxx.xxx``) read as 0."""
     if not ip:
         return "unknown"
+    found = _SCOPES.get(ip)
+    if found is None:
+        found = _scope_uncached(ip)
+        if len(_SCOPES) >= _CACHE_LIMIT:
+            _SCOPES.clear()
+        _SCOPES[ip] = found
+    return found
+
+
+def _scope_uncached(ip: str) -> str:
     parts = ip.split(".")
     if len(parts) == _IPV4_PARTS and all(p.isdigit() and len(p) <= _OCTET_DIGITS for p in parts):
         first, second = int(parts[0]), int(parts[1])
@@ -188,19 +201,27 @@ def _direction(src: str | None, dst: str | None, hint: object) -> Direction:
     return Direction.UNKNOWN
 
 
-def _log_param(params: Mapping[str, Any], name: str) -> str | None:
-    """A v2 system-log parameter, flat or under ``parameters``, string or ``{name, ip…}``."""
-    value = params.get(name)
-    nested = params.get("parameters")
-    if value is None and isinstance(nested, dict):
-        value = nested.get(name)
-    if isinstance(value, dict):
-        for field in ("ip", "name", "target_id", "id"):
-            text = _text(value.get(field))
-            if text:
-                return text
-        return None
-    return _text(value)
+class _LogParams:
+    """v2 system-log parameters, flat or under ``parameters``, string or ``{name, ip…}``."""
+
+    __slots__ = ("_flat", "_nested")
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        nested = params.get("parameters")
+        self._flat = params
+        self._nested: Mapping[str, Any] = nested if isinstance(nested, dict) else {}
+
+    def get(self, name: str) -> str | None:
+        value = self._flat.get(name)
+        if value is None:
+            value = self._nested.get(name)
+        if isinstance(value, dict):
+            for field in ("ip", "name", "target_id", "id"):
+                text = _text(value.get(field))
+                if text:
+                    return text
+            return None
+        return _text(value)
 
 
 def is_threat_event(event: Event) -> bool:
@@ -269,16 +290,17 @@ def parse_alert(event: Event) -> IpsAlert:
             direction_hint=None,
         )
     key = event.key.upper()
+    log = _LogParams(params)
     return _build(
-        signature=_signature(_log_param(params, "SIGNATURE"), event.message),
-        sid=_int(_log_param(params, "SIGNATURE_ID")),
-        categories=_categories(params, _log_param(params, "CATEGORY"), event.message),
+        signature=_signature(log.get("SIGNATURE"), event.message),
+        sid=_int(log.get("SIGNATURE_ID")),
+        categories=_categories(params, log.get("CATEGORY"), event.message),
         action="blocked" if "BLOCK" in key else _text(params.get("action")),
-        src_ip=_log_param(params, "SRC_IP"),
-        dst_ip=_log_param(params, "DST_IP"),
-        src_mac=_log_param(params, "SRC_MAC"),
-        src_name=_log_param(params, "SRC_CLIENT") or _log_param(params, "CLIENT"),
-        country=_log_param(params, "SRC_COUNTRY"),
+        src_ip=log.get("SRC_IP"),
+        dst_ip=log.get("DST_IP"),
+        src_mac=log.get("SRC_MAC"),
+        src_name=log.get("SRC_CLIENT") or log.get("CLIENT"),
+        country=log.get("SRC_COUNTRY"),
         asn=None,
         direction_hint=params.get("direction"),
     )
@@ -289,6 +311,32 @@ def _signature(given: str | None, text: str) -> str:
         return given.strip()
     match = _SIGNATURE_IN_TEXT.search(text or "")
     return match.group(1).strip() if match else ""
+
+
+def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tuple[str, FamilyInfo]:
+    """The family label and its description; cached, since few signatures recur often.
+
+    The category texts only matter when the signature names no known family, so the cache is
+    keyed by signature alone whenever it can be.
+    """
+    found = _FAMILY_CACHE.get((signature, sid, ()))
+    if found is not None:
+        return found
+    match = _FAMILY_RE.match(signature)
+    family = f"{match.group(1)} {match.group(2)}" if match else ""
+    word: str | None = match.group(2) if match else None
+    if (sid is not None and sid in ENGINE_SIDS) or signature.startswith("SURICATA"):
+        word = "ENGINE"
+    _, info = family_info(word, ())
+    cache_key: tuple[str, int | None, tuple[str, ...]] = (signature, sid, ())
+    if info.kind is Kind.OTHER:  # no family by name: the categories decide
+        _, info = family_info(word, categories)
+        cache_key = (signature, sid, categories)
+    found = (family or "IPS", info)
+    if len(_FAMILY_CACHE) >= _CACHE_LIMIT:
+        _FAMILY_CACHE.clear()
+    _FAMILY_CACHE[cache_key] = found
+    return found
 
 
 def _build(
@@ -305,13 +353,7 @@ def _build(
     asn: str | None,
     direction_hint: object,
 ) -> IpsAlert:
-    match = _FAMILY_RE.match(signature)
-    family = f"{match.group(1)} {match.group(2)}" if match else ""
-    word: str | None = match.group(2) if match else None
-    if (sid is not None and sid in ENGINE_SIDS) or signature.startswith("SURICATA"):
-        word = "ENGINE"
-    _, info = family_info(word, categories)
-    family = family or "IPS"
+    family, info = _family(signature, sid, categories)
     return IpsAlert(
         signature=signature or "an unnamed signature",
         signature_id=sid,

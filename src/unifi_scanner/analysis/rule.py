@@ -128,6 +128,8 @@ class EventRule:
         id: stable rule id (``device.lost_contact``), also the finding's ``rule``.
         keys: the wire keys it claims; empty means "decided by ``when`` alone".
         when: an extra predicate; with ``keys`` both must hold.
+        gate: a cheap predicate several rules share (the same function object); the engine
+            evaluates it once per event and skips every rule whose gate fails, before ``when``.
         severity: a fixed severity, or a function of the event.
         title: title template (``str.format_map`` fields: ``subject``, ``count``, ``per_hour``,
             ``first_seen``, ``last_seen``, the ``fields`` values, and for every tally dimension
@@ -154,6 +156,7 @@ class EventRule:
     name: Callable[[Event, RuleContext], str] | None = None
     keys: tuple[EventKey, ...] = ()
     when: Callable[[Event, RuleContext], bool] | None = None
+    gate: Callable[[Event], bool] | None = None
     severity: Severity | Callable[[Event, RuleContext], Severity] = Severity.LOW
     remediation: tuple[str, ...] = ()
     fields: Callable[[Event, RuleContext], Mapping[str, object]] = _nothing

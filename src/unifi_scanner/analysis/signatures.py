@@ -251,6 +251,14 @@ _CATEGORY_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Short hints must be a whole word ("tor", not "monitor"): letters on neither side.
+_WHOLE_WORD = {
+    hint: re.compile(rf"(?<![a-z]){re.escape(hint)}(?![a-z])")
+    for hint, _ in _CATEGORY_HINTS
+    if len(hint) <= _SHORT_HINT
+}
+
+
 def family_info(word: str | None, categories: tuple[str, ...] = ()) -> tuple[str, FamilyInfo]:
     """Look a family word up (``DROP``), falling back to hints in the category texts.
 
@@ -266,9 +274,9 @@ def family_info(word: str | None, categories: tuple[str, ...] = ()) -> tuple[str
     if word and word in _FAMILIES:
         return word, _FAMILIES[word]
     text = " ".join(categories).lower()
-    tokens = set(re.findall(r"[a-z]+", text))
     for hint, hinted in _CATEGORY_HINTS:
-        if (hint in tokens) if len(hint) <= _SHORT_HINT else (hint in text):
+        whole_word = _WHOLE_WORD.get(hint)
+        if whole_word.search(text) if whole_word else (hint in text):
             return hinted, _FAMILIES[hinted]
     return word or "", _OTHER
 

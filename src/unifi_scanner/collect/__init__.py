@@ -37,7 +37,7 @@ from unifi_scanner.collect.normalize import (
     normalize_all,
     site_from_payload,
 )
-from unifi_scanner.collect.stream import EventStream, without_ids
+from unifi_scanner.collect.stream import EventSpool, without_ids
 
 __all__ = [
     "IPS_KEY",
@@ -51,7 +51,7 @@ __all__ = [
     "DeviceState",
     "Event",
     "EventSource",
-    "EventStream",
+    "EventSpool",
     "Flavour",
     "LiveCollector",
     "LiveStats",

@@ -13,7 +13,7 @@ and a :class:`CollectionNote`, and the rest still arrives.
 Every call's outcome is kept as a :class:`Probe` for ``unifi-scanner check``.
 
 Events are streamed: each page is normalised as it arrives and its events go into an
-:class:`~unifi_scanner.collect.stream.EventStream` (de-duplicated, spilled to a temporary file),
+:class:`~unifi_scanner.collect.stream.EventSpool` (de-duplicated, spilled to a temporary file),
 so no raw page is kept and memory does not grow with the number of events. A paged endpoint
 that fails after its first page keeps what it returned and adds a note; one that fails on its
 first page falls back to the next endpoint.
@@ -43,7 +43,7 @@ from unifi_scanner.collect.normalize import (
     normalize_all,
     site_from_payload,
 )
-from unifi_scanner.collect.stream import EventStream
+from unifi_scanner.collect.stream import EventSpool
 from unifi_scanner.controller import Flavour
 from unifi_scanner.errors import ConfigError, ControllerError, EndpointNotFoundError
 
@@ -209,7 +209,7 @@ class Collector:
                 self._note(run, what, f"{_LABELS[what]} unavailable: {run.failure(endpoint)}")
         # Sources in priority order for non-IPS copies (the stream keeps the first copy);
         # IPS copies are ranked by source inside the stream whatever the order.
-        events = EventStream(directory=self._spool_directory, run_size=self._spool_run_size)
+        events = EventSpool(directory=self._spool_directory, run_size=self._spool_run_size)
         await self._events(run, window, events)
         await self._ips(run, window, events)
         await self._alarms(run, window, events)
@@ -281,7 +281,7 @@ class Collector:
         run.probes.append(Probe(name=name, ok=True, detail=f"{received} items"))
         return received
 
-    async def _events(self, run: _Run, window: Window, events: EventStream) -> None:
+    async def _events(self, run: _Run, window: Window, events: EventSpool) -> None:
         sink = _Sink(events, window, "events", "events")
         if (
             await self._stream(
@@ -343,7 +343,7 @@ class Collector:
                 return
         self._note(run, "events", f"Events truncated: read the first {self._max_pages} pages only")
 
-    async def _ips(self, run: _Run, window: Window, events: EventStream) -> None:
+    async def _ips(self, run: _Run, window: Window, events: EventSpool) -> None:
         sink = _Sink(events, window, "ips", "IPS alerts", keep=lambda e: e.key == IPS_KEY)
         if (
             await self._stream(
@@ -389,7 +389,7 @@ class Collector:
                 return
         self._note(run, "ips", f"IPS alerts truncated: read the first {self._max_pages} pages only")
 
-    async def _alarms(self, run: _Run, window: Window, events: EventStream) -> None:
+    async def _alarms(self, run: _Run, window: Window, events: EventSpool) -> None:
         async def alarms() -> AsyncIterator[Sequence[object]]:
             yield await self._client.alarms(site=run.site)
 
@@ -405,7 +405,7 @@ class Collector:
 class _Sink:
     """Where one source's normalised events go: those in the window (and kept) join the stream."""
 
-    events: EventStream
+    events: EventSpool
     window: Window
     source: str
     what: str

@@ -11,10 +11,13 @@ found, else legacy. The window runs from the oldest to just after the newest eve
 
 from __future__ import annotations
 
-import json
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final, NoReturn, TypeVar
+
+import msgspec
 
 from unifi_scanner.collect.dedup import dedupe_events
 from unifi_scanner.collect.models import CollectionNote, Flavour, Site, Snapshot, Window
@@ -36,16 +39,17 @@ from unifi_scanner.collect.normalize import (
 from unifi_scanner.errors import ConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
     from unifi_scanner.collect.models import Event
 
-__all__ = ["classify_item", "load_export"]
+__all__ = ["classify_item", "decode_export", "export_events", "load_export"]
 
 T = TypeVar("T")
 
-_TIME_FIELDS: Final = ("time", "datetime", "timestamp")
+_BOM: Final = b"\xef\xbb\xbf"
+_DECODER: Final = msgspec.json.Decoder()
 _EVENT_CONVERTERS: Final[dict[str, Callable[[object], Event]]] = {
     "event": event_from_classic,
     "websocket": event_from_websocket,
@@ -63,7 +67,12 @@ def _utcnow() -> datetime:
 def _v2_kind(item: dict[str, object]) -> str | None:
     if "message_raw" in item or "title_raw" in item or ("key" in item and "parameters" in item):
         return "system_log"
-    flow_ends = isinstance(item.get("source"), dict) and isinstance(item.get("destination"), dict)
+    # firewall policies also have source/destination objects, but no time
+    flow_ends = (
+        isinstance(item.get("source"), dict)
+        and isinstance(item.get("destination"), dict)
+        and "time" in item
+    )
     if "flow_start_time" in item or isinstance(item.get("ips"), dict) or flow_ends:
         return "traffic_flow"
     return None
@@ -71,7 +80,7 @@ def _v2_kind(item: dict[str, object]) -> str | None:
 
 def _event_kind(item: dict[str, object]) -> str | None:
     v2_kind = _v2_kind(item)
-    if v2_kind or not any(name in item for name in _TIME_FIELDS):
+    if v2_kind or not ("time" in item or "datetime" in item or "timestamp" in item):
         return v2_kind
     if item.get("key") == IPS_KEY or "inner_alert_signature" in item:
         return "ips"
@@ -105,26 +114,96 @@ def classify_item(item: object) -> str | None:
     return _event_kind(item) or _inventory_kind(item)
 
 
-def _items(document: object) -> tuple[str | None, list[object]]:
-    """Return (forced kind, items) of one file's JSON."""
+def _items(document: object, name: str) -> tuple[str | None, list[object]]:
+    """Return (forced kind, items) of one file's JSON.
+
+    Raises:
+        ConfigError: the document is neither an object nor a list, is a controller error
+            envelope, or has a ``data`` member that is not a list.
+    """
     if isinstance(document, list):
         return None, document
     if not isinstance(document, dict):
-        return None, []
+        _fail(name, f"expected a JSON object or list, got {type(document).__name__}")
     data = document.get("data")
     meta = document.get("meta")
+    if isinstance(meta, dict) and meta.get("rc") == "error":
+        _fail(name, f"the controller answered with an error ({meta.get('msg') or 'no message'})")
     if isinstance(data, list):
         is_ws = isinstance(meta, dict) and meta.get("message") == "events"
         return ("websocket" if is_ws else None), data
+    if "data" in document and (meta is not None or "total_page_count" in document):
+        _fail(name, f"'data' must be a list, got {type(data).__name__}")
     return None, [document]
+
+
+def _fail(name: str, problem: str) -> NoReturn:
+    message = f"{name}: cannot read exported JSON ({problem})"
+    raise ConfigError(message, ((name, "file", message),))
+
+
+def decode_export(data: bytes, *, name: str) -> object:
+    """Decode one exported JSON document (msgspec; a UTF-8 BOM is allowed).
+
+    Args:
+        data: the file's bytes.
+        name: the file name, for the error.
+
+    Raises:
+        ConfigError: the bytes are not valid UTF-8 JSON; the message names ``name``.
+    """
+    try:
+        return _DECODER.decode(data.removeprefix(_BOM))
+    except (msgspec.DecodeError, UnicodeDecodeError) as err:
+        message = f"{name}: cannot read exported JSON ({err})"
+        raise ConfigError(message, ((name, "file", message),)) from err
+
+
+def export_events(documents: Iterable[tuple[str, object]]) -> Iterator[Event]:
+    """Stream the events of decoded export documents, normalised, in input order.
+
+    Unlike :func:`load_export` nothing is kept or de-duplicated, so memory stays flat however
+    many events stream past; items that are not events, or cannot be normalised, are skipped.
+
+    Args:
+        documents: ``(name, decoded JSON)`` pairs, e.g. pages of a large export.
+
+    Raises:
+        ConfigError: a document has an unusable shape (see :func:`decode_export`).
+    """
+    converters = _EVENT_CONVERTERS
+    for name, document in documents:
+        forced, items = _items(document, name)
+        for item in items:
+            kind = "websocket" if forced and isinstance(item, dict) else classify_item(item)
+            convert = converters.get(kind) if kind else None
+            if convert is None:
+                continue
+            try:
+                yield convert(item)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue
 
 
 def _read(path: Path) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as err:
+        data = path.read_bytes()
+    except OSError as err:
         message = f"{path}: cannot read exported JSON ({err})"
         raise ConfigError(message, ((str(path), "file", message),)) from err
+    return decode_export(data, name=str(path))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building many acyclic objects (it rescans them all, often)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _note_skips(notes: list[CollectionNote], what: str, result: Normalized[T]) -> None:
@@ -146,12 +225,18 @@ def load_export(paths: Iterable[Path], *, now: Callable[[], datetime] = _utcnow)
         now: the clock; used for the window only when there are no events.
 
     Raises:
-        ConfigError: a file cannot be read or is not JSON.
+        ConfigError: a file cannot be read, is not JSON or has an unusable shape; the message
+            names the file.
     """
+    with _gc_paused():
+        return _load(paths, now)
+
+
+def _load(paths: Iterable[Path], now: Callable[[], datetime]) -> Snapshot:
     by_kind: dict[str, list[object]] = defaultdict(list)
     unknown = 0
     for path in paths:
-        forced, items = _items(_read(path))
+        forced, items = _items(_read(path), str(path))
         for item in items:
             kind = "websocket" if forced and isinstance(item, dict) else classify_item(item)
             if kind is None:

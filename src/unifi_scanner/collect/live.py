@@ -36,12 +36,13 @@ from unifi_scanner.collect.normalize import (
     events_from_websocket_frame,
     normalize_all,
 )
+from unifi_scanner.collect.stream import EventSpool
 from unifi_scanner.controller import HEARTBEAT_S, ControllerWebsocket
 from unifi_scanner.errors import AuthenticationError, ScannerError
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Awaitable, Callable, Iterable, Mapping
+    from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
     from datetime import datetime
     from types import TracebackType
 
@@ -417,8 +418,11 @@ def merge_live(
     """
     window = snapshot.window
     fresh = [event for event in events if window.start <= event.time < window.end]
-    return dataclasses.replace(
-        snapshot,
-        events=dedupe_events((*snapshot.events, *fresh)),
-        notes=(*snapshot.notes, *notes),
-    )
+    merged: Collection[Event]
+    if isinstance(snapshot.events, EventSpool):
+        # The stream keeps the first copy of an event, and the REST copies came first.
+        snapshot.events.extend(fresh)
+        merged = snapshot.events
+    else:
+        merged = dedupe_events((*snapshot.events, *fresh))
+    return dataclasses.replace(snapshot, events=merged, notes=(*snapshot.notes, *notes))

@@ -1,6 +1,6 @@
 """A de-duplicated event stream whose memory does not grow with the number of events.
 
-:class:`EventStream` takes events page by page as the collector normalises them and gives
+:class:`EventSpool` takes events page by page as the collector normalises them and gives
 them back sorted by ``(time, id)``, like :func:`~unifi_scanner.collect.dedupe_events`:
 
 * Non-IPS events: the first copy of each ``(id, key)`` is kept (the collector adds the sources
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from unifi_scanner.collect.models import Event
 
-__all__ = ["EventStream", "without_ids"]
+__all__ = ["EventSpool", "without_ids"]
 
 _LENGTH: Final = struct.Struct("<I")
 
@@ -85,7 +85,7 @@ class _HashSet:
         self._slots, self._mask, self._count = self._empty(1 << 12)
 
 
-class EventStream:
+class EventSpool:
     """Events added page by page, de-duplicated, spilled to disk, read back in time order.
 
     Args:
@@ -220,7 +220,7 @@ class _Without:
 def without_ids(events: Collection[Event], ids: frozenset[str]) -> Collection[Event]:
     """The events whose id is not in ``ids``, without copying a stream into memory.
 
-    A tuple gives a tuple; any other collection (an :class:`EventStream`) gives a lazy view
+    A tuple gives a tuple; any other collection (an :class:`EventSpool`) gives a lazy view
     that filters on each pass.
 
     Args:

@@ -141,6 +141,38 @@ def test_event_only_claimed_by_failing_rule_falls_back(build):
     assert finding.rule == "event.other"
 
 
+def _gate_boom(event):
+    raise RuntimeError("broken gate")
+
+
+def test_shared_gate_runs_once_and_a_failing_gate_skips_only_its_rules(build, caplog):
+    """A gate shared by rules runs once per event; if it raises, its rules are skipped."""
+    calls = []
+
+    def counting_gate(event):
+        calls.append(event.id)
+        return True
+
+    def rule(rule_id, gate):
+        return EventRule(
+            id=rule_id,
+            gate=gate,
+            subject=lambda event, _ctx: event.key,
+            title="{subject}",
+            explanation="e",
+        )
+
+    engine = Engine(
+        (rule("test.a", counting_gate), rule("test.b", counting_gate), rule("test.c", _gate_boom)),
+        now=lambda: build.NOW,
+    )
+    with caplog.at_level(logging.WARNING):
+        findings = engine.analyze(build.snapshot([build.event("EVT_X_One", _id="e1")]))
+    assert calls == ["e1"]
+    assert sorted(f.rule for f in findings) == ["test.a", "test.b"]
+    assert sum("test.c" in r.getMessage() for r in caplog.records) == 1
+
+
 @pytest.mark.parametrize(
     "params",
     [

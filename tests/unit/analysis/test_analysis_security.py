@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from unifi_scanner.analysis import Severity
+from unifi_scanner.analysis import EventKey, Severity
+from unifi_scanner.analysis import ips as ips_module
 from unifi_scanner.collect.models import EventSource
 
 SPAMHAUS = {
@@ -365,3 +366,27 @@ def test_admin_login_is_reported_low(engine, build):
         "anna",
     )
     assert "192.168.1.30" in finding.explanation
+
+
+def test_bounded_caches_clear_when_full_and_results_stay_right(build, engine, monkeypatch):
+    """With tiny cache limits the scope and family caches clear themselves; triage holds."""
+    monkeypatch.setattr(ips_module, "_CACHE_LIMIT", 1)
+    monkeypatch.setattr(ips_module, "_SCOPES", {})
+    monkeypatch.setattr(ips_module, "_FAMILY_CACHE", {})
+    events = [
+        build.event(
+            EventKey.IPS_ALERT,
+            minutes=i,
+            _id=f"c{i}",
+            event_source=EventSource.IPS,
+            src_ip=f"45.1.2.{i + 1}",
+            dest_ip="192.168.1.2",
+            inner_alert_action="blocked",
+            inner_alert_signature=f"ET {family} something",
+        )
+        for i, family in enumerate(("DROP", "SCAN", "WHATEVER"))
+    ]
+    findings = engine.analyze(build.snapshot(events))
+    assert sorted(f.rule for f in findings) == ["ips.inbound_blocked"] * 3
+    assert len(ips_module._SCOPES) <= 1
+    assert len(ips_module._FAMILY_CACHE) <= 1

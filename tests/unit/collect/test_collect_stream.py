@@ -1,4 +1,4 @@
-"""Streamed collection: EventStream de-duplication and spilling; the Collector paging into it."""
+"""Streamed collection: EventSpool de-duplication and spilling; the Collector paging into it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from unifi_scanner.collect import (
     Collector,
     Event,
     EventSource,
-    EventStream,
+    EventSpool,
     Window,
     dedupe_events,
     without_ids,
@@ -60,7 +60,7 @@ def _mix(count: int, seed: int) -> list[Event]:
 def test_stream_matches_dedupe_events(tmp_path, run_size):
     """Spilled or not, the stream yields what dedupe_events gives for the same events."""
     events = _mix(3_000, seed=run_size)
-    stream = EventStream(run_size=run_size, chunk_size=5, directory=tmp_path)
+    stream = EventSpool(run_size=run_size, chunk_size=5, directory=tmp_path)
     stream.extend(events)
     expected = dedupe_events(events)
     assert list(stream) == list(expected)
@@ -71,7 +71,7 @@ def test_stream_matches_dedupe_events(tmp_path, run_size):
 
 def test_stream_keeps_the_first_copy_and_the_best_ips_copy():
     """A later copy of a non-IPS event is dropped; an IPS copy from stat/ips/event wins."""
-    stream = EventStream()
+    stream = EventSpool()
     assert stream.add(_event(1, message="first"))
     assert not stream.add(_event(1))
     assert stream.add(_event(1, key="EVT_AP_Connected")), "same id, other key: another event"
@@ -88,7 +88,7 @@ def test_stream_keeps_the_first_copy_and_the_best_ips_copy():
 
 def test_close_deletes_the_spool(tmp_path):
     """close() removes the temporary file and empties the stream."""
-    stream = EventStream(run_size=2, directory=tmp_path)
+    stream = EventSpool(run_size=2, directory=tmp_path)
     stream.extend(_event(n) for n in range(10))
     assert stream.spilled == 10
     stream.close()
@@ -100,7 +100,7 @@ def test_without_ids_filters_tuples_and_streams():
     """without_ids gives a tuple for a tuple and a lazy sized view for a stream."""
     events = tuple(_event(n) for n in range(5))
     assert without_ids(events, frozenset({"e1", "e3"})) == (events[0], events[2], events[4])
-    stream = EventStream(run_size=2)
+    stream = EventSpool(run_size=2)
     stream.extend(events)
     view = without_ids(stream, frozenset({"e0"}))
     assert not isinstance(view, tuple)
@@ -137,7 +137,7 @@ async def test_collector_streams_many_system_log_pages(tmp_path):
         app, system_log_page_size=100, spool_run_size=500, spool_directory=tmp_path
     )
     events = collection.snapshot.events
-    assert isinstance(events, EventStream)
+    assert isinstance(events, EventSpool)
     assert events.spilled >= 2_500
     feed = app.state.sim.site.system_log_feed()
     assert sum(1 for e in events if not _is_ips(e)) == sum(

@@ -62,3 +62,14 @@ def test_as_bool(value, expected):
 def test_as_time(value, expected):
     """Epoch seconds or ms (number or text) and ISO text read as aware UTC; junk is None."""
     assert as_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [1, 99_999_999_999, 100_000_000_000, 1_767_500_000_123, 32_503_679_999_999, 32_503_680_000_000],
+)
+def test_as_time_integer_fast_path_matches_the_general_reading(value):
+    """Integer epochs read the same whether or not they take the fast path (s vs ms at 1e11)."""
+    seconds = value / 1000 if value >= 100_000_000_000 else value
+    assert as_time(value) == datetime.fromtimestamp(seconds, tz=UTC)
+    assert as_time(float(value)) == as_time(value)

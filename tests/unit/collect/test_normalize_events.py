@@ -19,6 +19,7 @@ from unifi_scanner.collect import (
     fill_placeholders,
     normalize_all,
 )
+from unifi_scanner.collect.normalize import events as events_module
 
 
 def test_composed_stat_event_all_normalise(load_capture):
@@ -240,3 +241,49 @@ def test_plain_traffic_flow_is_not_ips():
     assert event.key == "TRAFFIC_FLOW"
     assert event.time == datetime.fromtimestamp(1_699_999_999, tz=UTC)
     assert "inner_alert_signature" not in event.params
+
+
+@pytest.mark.parametrize(
+    ("src_ip", "dest_ip", "client"),
+    [
+        ("45.1.2.3", "192.168.1.10", "dd:dd:dd:dd:dd:dd"),  # inbound: the destination is local
+        ("192.168.1.42", "54.36.1.1", "ss:ss:ss:ss:ss:ss"),  # outbound: the source is local
+        ("10.0.0.5", "172.16.0.9", "ss:ss:ss:ss:ss:ss"),  # internal: the source wins
+        ("198.18.0.1", "8.8.8.8", "ss:ss:ss:ss:ss:ss"),  # benchmarking range counts as private
+        ("100.64.0.1", "8.8.8.8", None),  # shared address space is not private in ipaddress
+        ("2a00:1450::1", "fd00::5", "dd:dd:dd:dd:dd:dd"),  # IPv6 ULA destination
+        ("1.2.3", "not an ip", None),
+    ],
+)
+def test_ips_alert_client_is_the_private_side(src_ip, dest_ip, client):
+    """An IPS alert without user/client names the MAC on the private side of the flow."""
+    event = event_from_ips(
+        {
+            "_id": "a",
+            "time": 1_700_000_000_000,
+            "src_ip": src_ip,
+            "dest_ip": dest_ip,
+            "src_mac": "SS:SS:SS:SS:SS:SS",
+            "dst_mac": "dd:dd:dd:dd:dd:dd",
+        }
+    )
+    assert event.client_mac == client
+
+
+def test_private_address_cache_is_bounded(monkeypatch):
+    """The private-address cache clears itself when full; answers stay those of ipaddress."""
+    monkeypatch.setattr(events_module, "_PRIVATE_CACHE_LIMIT", 1)
+    monkeypatch.setattr(events_module, "_PRIVATE_CACHE", {})
+    for ip, private in (("10.1.1.1", True), ("192.168.1.1", True), ("192.0.2.1", True)):
+        event = event_from_ips(
+            {"_id": "a", "time": 1, "src_ip": ip, "dest_ip": "8.8.8.8", "src_mac": "aa"}
+        )
+        assert (event.client_mac == "aa") is private
+    assert len(events_module._PRIVATE_CACHE) <= 1
+
+
+def test_blank_device_and_client_fields_name_nobody():
+    """Blank ap/user values are no MACs: the event names no device or client, params keep them."""
+    event = event_from_classic({"_id": "b", "key": "K", "time": 1, "ap": "  ", "user": ""})
+    assert (event.device_mac, event.client_mac) == (None, None)
+    assert event.params == {"ap": "  ", "user": ""}

@@ -30,10 +30,10 @@ def alert(event: Event, ctx: RuleContext) -> IpsAlert:
 
 def _in(triage: Triage) -> Callable[[Event, RuleContext], bool]:
     def when(event: Event, ctx: RuleContext) -> bool:
-        threat = ctx.memo.get("is_threat")
-        if threat is None:
-            threat = ctx.memo["is_threat"] = is_threat_event(event)
-        return bool(threat) and alert(event, ctx).triage is triage
+        found = ctx.memo.get("triage")
+        if found is None:
+            found = ctx.memo["triage"] = alert(event, ctx).triage
+        return found is triage
 
     return when
 
@@ -101,6 +101,7 @@ def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:
 # The IPS rules have no keys: `is_threat_event` recognises the three shapes whatever their key.
 IPS_INSIDE_THREAT = EventRule(
     id="ips.inside_threat",
+    gate=is_threat_event,
     when=_in(Triage.INSIDE_THREAT),
     severity=Severity.SEVERE,
     subject=_host_key,
@@ -128,6 +129,7 @@ IPS_INSIDE_THREAT = EventRule(
 
 IPS_INBOUND_DETECTED = EventRule(
     id="ips.inbound_detected",
+    gate=is_threat_event,
     when=_in(Triage.INBOUND_DETECTED),
     severity=Severity.MEDIUM,
     subject=_label,
@@ -152,6 +154,7 @@ IPS_INBOUND_DETECTED = EventRule(
 
 IPS_INBOUND_BLOCKED = EventRule(
     id="ips.inbound_blocked",
+    gate=is_threat_event,
     when=_in(Triage.INBOUND_BLOCKED),
     severity=Severity.LOW,
     subject=_label,
@@ -169,6 +172,7 @@ IPS_INBOUND_BLOCKED = EventRule(
 
 IPS_INSIDE_OTHER = EventRule(
     id="ips.inside_other",
+    gate=is_threat_event,
     when=_in(Triage.INSIDE_OTHER),
     severity=_inside_other_severity,
     subject=_host_key,
@@ -189,6 +193,7 @@ IPS_INSIDE_OTHER = EventRule(
 
 IPS_ENGINE_EVENT = EventRule(
     id="ips.engine_event",
+    gate=is_threat_event,
     when=_in(Triage.ENGINE),
     severity=Severity.LOW,
     subject=lambda event, ctx: alert(event, ctx).signature,

@@ -25,6 +25,7 @@ __all__ = [
 
 _NUMBER: Final = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _MS_THRESHOLD: Final = 100_000_000_000  # epoch values above this are milliseconds (after 1973)
+_MAX_EPOCH_MS: Final = 32_503_680_000_000  # year 3000 in ms: below it, an int never overflows
 
 
 class UnusableItemError(ValueError):
@@ -70,8 +71,10 @@ def as_bool(value: object, default: bool = False) -> bool:  # noqa: FBT001, FBT0
 
 def as_str(value: object) -> str | None:
     """Return a non-empty string, else ``None`` (numbers become their text)."""
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         return value or None
+    if value is None:
+        return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
@@ -85,6 +88,8 @@ def as_mac(value: object) -> str | None:
 
 def as_time(value: object) -> datetime | None:
     """Read epoch seconds or milliseconds (number or digits) or ISO-8601 text as aware UTC."""
+    if type(value) is int and 0 < value < _MAX_EPOCH_MS:  # the common case, fast
+        return datetime.fromtimestamp(value / 1000 if value >= _MS_THRESHOLD else value, tz=UTC)
     if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
         try:
             parsed = datetime.fromisoformat(value.strip())

@@ -61,11 +61,31 @@ def _event_time(item: Mapping[str, object]) -> datetime:
     raise UnusableItemError(f"event {item.get('_id')!r} has no usable time")
 
 
+_PRIVATE_CACHE: dict[object, bool] = {}
+_PRIVATE_CACHE_LIMIT: Final = 65_536
+
+
+# First octets of every IPv4 range ``ipaddress`` calls private; any other IPv4 address is not.
+_PRIVATE_FIRST_OCTETS: Final = frozenset({"0", "10", "127", "169", "172", "192", "198", "203"})
+
+
 def _is_private(ip: object) -> bool:
+    if isinstance(ip, str):
+        first, dot, _ = ip.partition(".")
+        if dot and first.isdigit() and first not in _PRIVATE_FIRST_OCTETS and int(first) < 240:  # noqa: PLR2004
+            return False
+    found = _PRIVATE_CACHE.get(ip) if isinstance(ip, str) else None
+    if found is not None:
+        return found
     try:
-        return ipaddress.ip_address(str(ip)).is_private
+        found = ipaddress.ip_address(str(ip)).is_private
     except ValueError:
-        return False
+        found = False
+    if isinstance(ip, str):
+        if len(_PRIVATE_CACHE) >= _PRIVATE_CACHE_LIMIT:
+            _PRIVATE_CACHE.clear()
+        _PRIVATE_CACHE[ip] = found
+    return found
 
 
 def _ips_client(item: Mapping[str, object]) -> str | None:
@@ -77,39 +97,51 @@ def _ips_client(item: Mapping[str, object]) -> str | None:
     return None
 
 
+_BASE_CONSUMED: Final = frozenset({"_id", "key", "time", "subsystem", "msg", "hostname"})
+_DEVICE_NAME_KEYS: Final = tuple((name, f"{name}_name") for name in _DEVICE_KEYS)
+
+
 def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN") -> Event:
     raw = require_mapping(item)
-    key = as_str(raw.get("key")) or default_key
+    get = raw.get
+    key = as_str(get("key")) or default_key
     when = _event_time(raw)
-    message = as_str(raw.get("msg")) or ""
-    event_id = as_str(raw.get("_id")) or synthetic_id(key, when.isoformat(), message)
-    consumed = {"_id", "key", "time", "subsystem", "msg", "hostname"}
+    message = as_str(get("msg")) or ""
+    event_id = as_str(get("_id")) or synthetic_id(key, when.isoformat(), message)
+    extra_consumed: list[str] = []
 
     device_mac = device_name = None
-    for name in _DEVICE_KEYS:
-        if as_mac(raw.get(name)):
-            device_mac = as_mac(raw.get(name))
-            device_name = as_str(raw.get(f"{name}_name"))
-            consumed |= {name, f"{name}_name"}
+    for name, name_key in _DEVICE_NAME_KEYS:
+        if name in raw and (device_mac := as_mac(raw[name])):
+            device_name = as_str(get(name_key))
+            extra_consumed += (name, name_key)
             break
-    client_mac = next((as_mac(raw.get(n)) for n in _CLIENT_KEYS if as_mac(raw.get(n))), None)
-    consumed |= {n for n in _CLIENT_KEYS if as_mac(raw.get(n)) == client_mac and client_mac}
+    device_mac = device_mac or None  # a blank MAC ("  ") names no device
+    client_mac = None
+    macs = [(name, as_mac(raw[name])) for name in _CLIENT_KEYS if name in raw]
+    for _, mac in macs:
+        if mac:
+            client_mac = mac
+            break
+    if client_mac:
+        extra_consumed += (name for name, mac in macs if mac == client_mac)
     severity = None
     if key == IPS_KEY:
-        severity = ips_severity(raw.get("inner_alert_severity"))
+        severity = ips_severity(get("inner_alert_severity"))
         client_mac = client_mac or _ips_client(raw)
+    consumed = _BASE_CONSUMED.union(extra_consumed) if extra_consumed else _BASE_CONSUMED
     return Event(
         id=event_id,
         key=key,
         source=source,
         time=when,
-        subsystem=as_str(raw.get("subsystem")),
+        subsystem=as_str(get("subsystem")),
         severity_hint=severity,
         message=message,
         device_mac=device_mac,
         device_name=device_name,
         client_mac=client_mac,
-        client_name=as_str(raw.get("hostname")),
+        client_name=as_str(get("hostname")),
         params={k: v for k, v in raw.items() if k not in consumed},
     )
 
