@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,30 +182,16 @@ async def faulty_fixture(
     server = SimulatorServer(sim_config, tls=True)
     server.app.add_middleware(EndpointFaults, plan=plan, server=server, release=release)
     async with server:
-        no_delay(server)
         try:
             yield server
         finally:
             release.set()
 
 
-def no_delay(server: SimulatorServer) -> None:
-    """Turn Nagle off on the simulator's listening socket (accepted sockets inherit it).
-
-    Without it every reply waits for a delayed ACK (~40 ms per request, ~0.5 s per scan); the
-    simulator should do this itself in ``SimulatorServer.start``.
-    """
-    assert server._server is not None
-    for listener in server._server.servers:
-        for sock in listener.sockets:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
 @pytest.fixture(name="simulator")
 async def simulator_fixture(sim_config: SimulatorConfig) -> AsyncIterator[SimulatorServer]:
     """The rig's simulator (over TLS), without Nagle's delay."""
     async with SimulatorServer(sim_config, tls=True) as server:
-        no_delay(server)
         yield server
 
 

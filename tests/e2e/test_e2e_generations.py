@@ -35,7 +35,6 @@ from unifi_scanner.simulator import (
 from unifi_scanner.testing import MemoryStateStore
 
 from .conftest import FROZEN, frozen_now
-from .test_e2e_faults import no_delay
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Iterator
@@ -72,7 +71,6 @@ def _stamina_testing() -> Iterator[None]:
 async def simulator_fixture(sim_config: SimulatorConfig) -> AsyncIterator[SimulatorServer]:
     """The rig's simulator (over TLS), without Nagle's delay."""
     async with SimulatorServer(sim_config, tls=True) as server:
-        no_delay(server)
         yield server
 
 
@@ -108,7 +106,6 @@ async def _scan(
     """One whole run against a fresh simulator; returns the JSON report."""
     config = SimulatorConfig(now=frozen_now, flavour=flavour, network=network, scenario=scenario)
     async with SimulatorServer(config, tls=True) as server, asyncio.timeout(DEADLINE_S):
-        no_delay(server)
         (outcome,) = await app.run_once(_settings(server, directory, **changes), now=frozen_now)
     return _report(outcome)
 
@@ -241,7 +238,6 @@ async def test_check_lists_flavour_version_sites_and_endpoints(tmp_path, flavour
     """`check` names the flavour, the version, the sites, and which endpoints answer."""
     config = SimulatorConfig(now=frozen_now, flavour=flavour, network=network)
     async with SimulatorServer(config, tls=True) as server, asyncio.timeout(DEADLINE_S):
-        no_delay(server)
         result = await app.check(_settings(server, tmp_path), now=frozen_now)
     assert result.ok
     assert result.flavour == flavour
