@@ -21,7 +21,15 @@ import httpx
 import structlog
 
 from unifi_scanner.analysis import Engine
-from unifi_scanner.collect import Collector, LiveCollector, Window, load_export, merge_live
+from unifi_scanner.collect import (
+    Collector,
+    EventSpool,
+    LiveCollector,
+    Window,
+    load_export,
+    merge_live,
+    without_ids,
+)
 from unifi_scanner.controller import ControllerClient, Flavour, build_ssl_context
 from unifi_scanner.delivery import (
     DeliveryReceipt,
@@ -187,14 +195,20 @@ def _window(store: StateStore, site: str, settings: Settings, now: datetime) -> 
     return Window(start=min(start, now), end=now)
 
 
-def _unseen(store: StateStore, snapshot: Snapshot) -> Snapshot:
-    """Drop events already reported by an earlier run (overlapping windows)."""
-    seen = store.seen_ids(snapshot.site.name, (event.id for event in snapshot.events))
+def _unseen(store: StateStore, snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
+    """Drop events already reported by an earlier run (overlapping windows).
+
+    Returns:
+        The snapshot with a lazy view of the fresh events, and the fresh events' ids (read in
+        the same single pass, to be marked as reported once delivery worked).
+    """
+    ids = [event.id for event in snapshot.events]
+    seen = store.seen_ids(snapshot.site.name, ids)
     if not seen:
-        return snapshot
-    fresh = tuple(event for event in snapshot.events if event.id not in seen)
+        return snapshot, ids
     _log.info("already reported events skipped", site=snapshot.site.name, count=len(seen))
-    return dataclasses.replace(snapshot, events=fresh)
+    fresh = [event_id for event_id in ids if event_id not in seen]
+    return dataclasses.replace(snapshot, events=without_ids(snapshot.events, seen)), fresh
 
 
 async def _collect(
@@ -329,16 +343,18 @@ async def _report_site(
     if live is not None:
         # Websocket events of this window join the REST data; REST copies win in de-duplication.
         snapshot = merge_live(snapshot, *live.drain(before=snapshot.window.end))
-    snapshot = _unseen(store, snapshot)
+    snapshot, ids = _unseen(store, snapshot)
     findings = Engine(now=now).analyze(snapshot)
     report = build_report(
         snapshot, findings, integration_results, generated_at=now(), timezone=settings.timezone
     )
     receipts, problems, secured = await _render_and_deliver(report, deliverers, outbox)
+    if isinstance(snapshot.events, EventSpool):
+        snapshot.events.close()  # its temporary file goes now, not at garbage collection
     if secured:
         # Delivered, or kept in the outbox for the next run: these events are reported.
         site = snapshot.site.name
-        store.mark_seen(site, (event.id for event in snapshot.events), now())
+        store.mark_seen(site, ids, now())
         store.prune_seen(now() - timedelta(days=SEEN_RETENTION_DAYS))
         store.set_window_end(site, snapshot.window.end)
         store.set_window_end("*", snapshot.window.end)
@@ -346,7 +362,7 @@ async def _report_site(
         "scan finished",
         site=snapshot.site.name,
         findings=len(findings),
-        events=len(snapshot.events),
+        events=len(ids),
         problems=len(problems),
     )
     return ScanOutcome(report=report, receipts=receipts, problems=problems)
