@@ -98,6 +98,11 @@ class _Run:
     skipped: int = 0
     unreadable: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
+    def endpoint(self, name: str) -> str | None:
+        """The path of the last probe of ``name``, or ``name`` itself when it had none."""
+        probe = next((p for p in reversed(self.probes) if p.name == name), None)
+        return (probe.endpoint if probe is not None else None) or name
+
     def failure(self, name: str) -> str:
         probe = next(p for p in reversed(self.probes) if p.name == name)
         if probe.status is not None:
@@ -206,7 +211,8 @@ class Collector:
             ("settings", "get/setting", settings),
         ):
             if result is None:
-                self._note(run, what, f"{_LABELS[what]} unavailable: {run.failure(endpoint)}")
+                message = f"{_LABELS[what]} unavailable: {run.failure(endpoint)}"
+                self._note(run, what, message, run.endpoint(endpoint))
         # Sources in priority order for non-IPS copies (the stream keeps the first copy);
         # IPS copies are ranked by source inside the stream whatever the order.
         events = EventSpool(directory=self._spool_directory, run_size=self._spool_run_size)
@@ -306,7 +312,7 @@ class Collector:
         ):
             return
         failures = f"{run.failure('stat/event')}, {run.failure('system-log/all')}"
-        self._note(run, "events", f"Events unavailable: {failures}")
+        self._note(run, "events", f"Events unavailable: {failures}", run.endpoint("stat/event"))
 
     async def _classic_pages(self, run: _Run, window: Window) -> AsyncIterator[Sequence[object]]:
         hours = max(1, math.ceil((self._now() - window.start) / timedelta(hours=1)))
@@ -373,7 +379,7 @@ class Collector:
         ):
             return
         failures = f"{run.failure('traffic-flows')}, {run.failure('stat/ips/event')}"
-        self._note(run, "ips", f"IPS alerts unavailable: {failures}")
+        self._note(run, "ips", f"IPS alerts unavailable: {failures}", run.endpoint("traffic-flows"))
 
     async def _flow_pages(self, window: Window, run: _Run) -> AsyncIterator[Sequence[object]]:
         for number in range(self._max_pages):
@@ -398,7 +404,8 @@ class Collector:
             run, "list/alarm", pages=alarms, convert=event_from_alarm, sink=sink
         )
         if received is None:
-            self._note(run, "alarms", f"Alarms unavailable: {run.failure('list/alarm')}")
+            message = f"Alarms unavailable: {run.failure('list/alarm')}"
+            self._note(run, "alarms", message, run.endpoint("list/alarm"))
 
 
 @dataclass(slots=True)

@@ -134,6 +134,9 @@ async def test_missing_endpoints_become_notes_and_the_rest_arrives(
     )
     assert len(result.snapshot.devices) == 5
     assert "alarms" not in messages
+    endpoints = {n.source: n.endpoint or "" for n in result.snapshot.notes}
+    assert endpoints["events"].endswith("stat/event")
+    assert endpoints["ips"].endswith("traffic-flows")
     warnings = [e for e in logs if e["log_level"] == "warning"]
     assert len(warnings) == len(result.snapshot.notes)
 
