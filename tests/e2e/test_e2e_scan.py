@@ -120,3 +120,19 @@ async def test_check_reports_flavour_version_and_endpoints(settings):
     assert "default" in result.sites
     answered = dict(result.endpoints)
     assert answered, "at least one endpoint probed"
+
+
+async def test_site_all_scans_every_site_the_account_sees(settings):
+    """UNIFI_SITE=all collects each site the controller lists, one report per site."""
+    everything = settings.model_copy(update={"site": "all"})
+    outcomes = await app.run_once(everything, now=frozen_now)
+    assert [o.report.site.name for o in outcomes] == ["default"]
+    assert outcomes[0].report.findings
+
+
+async def test_unknown_site_is_a_config_error_listing_the_sites(settings):
+    """A site the controller does not have is named, with the sites it does have."""
+    from unifi_scanner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="default"):
+        await app.run_once(settings.model_copy(update={"site": "branch"}), now=frozen_now)
