@@ -6,8 +6,8 @@ Every scan runs over a real TLS socket against the simulator, through ``app.run_
 Known, justified differences between Network 9 and 10:
 
 * Network 10 has no ``list/alarm`` (400 ``api.err.InvalidObject``): its report carries a note.
-* Events come from v2 ``system-log`` on Network 10, whose keys (``DEVICE_OFFLINE``,
-  ``CLIENT_ROAMED``…) the rules do not yet map to the classic ones; see the strict xfail below.
+* Events come from v2 ``system-log`` on Network 10; the normaliser maps its keys
+  (``DEVICE_UNREACHABLE``, ``CLIENT_ROAMED_2``…) to the classic ones, so findings match.
 """
 
 from __future__ import annotations
@@ -145,11 +145,6 @@ async def test_flavours_and_generations_agree(tmp_path, scenario, has_ips):
         assert notes == ([] if network == 9 else ["alarms"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="collect/normalize/v2.py: system-log keys (DEVICE_OFFLINE, CLIENT_ROAMED, …) are not "
-    "mapped to the classic EVT_* keys the rules match, so Network 10 reports them as event.other",
-)
 async def test_network10_event_findings_match_network9(tmp_path):
     """The same events give the same findings whether they come from stat/event or system-log."""
     classic = _findings(await _scan("unifi-os", 9, "demo", tmp_path / "n9"))

@@ -12,6 +12,11 @@ Two passes, keeping the copy from the most specific endpoint each time (``stat/i
    the same source and destination address, second and signature id are one alert.
    A copy without a signature id (some system-log entries) joins an alert of the same second and
    addresses. Two different signatures on one flow in one second stay two alerts.
+3. **Alarms by content.** On Network 9 without ``stat/event`` the events come from v2 system-log,
+   whose entries have other ids than the alarms raised for them. An alarm (source ``alarm``,
+   not IPS) whose key, MAC (device, else client) and second (±1 s) match a kept event from any
+   other source is that event's occurrence, and the event (always more specific) is kept.
+   Two alarms are never merged with each other.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ _PRIORITY: Final = {
 }
 
 _Flow = tuple[str, str, int]
+_Occurrence = tuple[str, str]
+#: How far apart (in whole seconds) an alarm and its event may be stamped.
+ALARM_SLACK_S: Final = 1
 
 
 def _is_ips(event: Event) -> bool:
@@ -80,6 +88,39 @@ def _merge_ips_by_content(alerts: Iterable[Event]) -> list[Event]:
     return kept
 
 
+def occurrence(event: Event) -> _Occurrence | None:
+    """What an alarm or event is about: ``(key, MAC)`` (the device's, else the client's)."""
+    mac = event.device_mac or event.client_mac
+    return (event.key, mac) if mac else None
+
+
+def second(event: Event) -> int:
+    """The event's time in whole epoch seconds."""
+    return int(event.time.timestamp())
+
+
+def is_plain_alarm(event: Event) -> bool:
+    """Whether ``event`` is a ``list/alarm`` copy that is not an IPS alert."""
+    return event.source is EventSource.ALARM and not _is_ips(event)
+
+
+def _near(stamp: int, seconds: set[int] | frozenset[int]) -> bool:
+    return any(stamp + delta in seconds for delta in range(-ALARM_SLACK_S, ALARM_SLACK_S + 1))
+
+
+def _drop_alarm_copies(events: list[Event]) -> list[Event]:
+    seconds: dict[_Occurrence, set[int]] = {}
+    for event in events:
+        if event.source is not EventSource.ALARM and (what := occurrence(event)):
+            seconds.setdefault(what, set()).add(second(event))
+
+    def is_copy(event: Event) -> bool:
+        what = occurrence(event) if event.source is EventSource.ALARM else None
+        return what is not None and _near(second(event), seconds.get(what, frozenset()))
+
+    return [event for event in events if not is_copy(event)]
+
+
 def dedupe_events(events: Iterable[Event]) -> tuple[Event, ...]:
     """Keep one event per occurrence (see the module doc), sorted by time then id."""
     by_id: dict[tuple[str, ...], Event] = {}
@@ -88,6 +129,6 @@ def dedupe_events(events: Iterable[Event]) -> tuple[Event, ...]:
         if _better(event, by_id.get(identity)):
             by_id[identity] = event
     ips = [event for event in by_id.values() if _is_ips(event)]
-    others = [event for event in by_id.values() if not _is_ips(event)]
+    others = _drop_alarm_copies([event for event in by_id.values() if not _is_ips(event)])
     unique = others + _merge_ips_by_content(ips)
     return tuple(sorted(unique, key=lambda e: (e.time, e.id)))

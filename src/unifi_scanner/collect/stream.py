@@ -12,6 +12,11 @@ them back sorted by ``(time, id)``, like :func:`~unifi_scanner.collect.dedupe_ev
   process, about 100 bytes per event on disk), and iteration merges the runs.
 * IPS alerts (a small share of events) stay in memory, de-duplicated by id with the source
   priority, and are merged by content when iterated, exactly as ``dedupe_events`` does.
+* Alarms (``list/alarm`` copies that are not IPS alerts; a few per scan) stay in memory too.
+  An alarm is the same occurrence as a non-alarm event with its key, MAC and second (±1 s),
+  whichever of the two comes first: every non-alarm event with a MAC also leaves a 64-bit hash
+  of ``(key, MAC, second)`` in a second table (another 16 to 32 bytes per event), which an
+  alarm added later is checked against; a kept alarm is dropped when such an event comes later.
 
 The stream is sized and can be iterated again (each pass reads the file again), so code that
 reads ``snapshot.events`` several times keeps working, but each pass costs a full read.
@@ -29,7 +34,15 @@ from array import array
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Final
 
-from unifi_scanner.collect.dedup import _better, _is_ips, _merge_ips_by_content
+from unifi_scanner.collect.dedup import (
+    ALARM_SLACK_S,
+    _better,
+    _is_ips,
+    _merge_ips_by_content,
+    is_plain_alarm,
+    occurrence,
+    second,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator
@@ -80,6 +93,19 @@ class _HashSet:
             if value:
                 self.add(value)
 
+    def __contains__(self, value: object) -> bool:
+        """Whether ``value`` was added."""
+        if not isinstance(value, int):
+            return False
+        value = value or 1
+        slots, mask = self._slots, self._mask
+        index = value & mask
+        while (current := slots[index]) != 0:
+            if current == value:
+                return True
+            index = (index + 1) & mask
+        return False
+
     def clear(self) -> None:
         """Forget every value."""
         self._slots, self._mask, self._count = self._empty(1 << 12)
@@ -107,6 +133,9 @@ class EventSpool:
         self._spilled = 0
         self._ips: dict[str, Event] = {}
         self._ips_merged: list[Event] | None = None
+        self._occurrences = _HashSet()
+        self._alarms: list[Event] = []
+        self._alarm_index: dict[tuple[str, str], int] = {}  # occurrence → alarms kept for it
 
     # --- adding ------------------------------------------------------------------------------
 
@@ -121,10 +150,36 @@ class EventSpool:
             return True
         if not self._seen.add(hash((event.id, event.key))):
             return False
+        if is_plain_alarm(event):
+            return self._add_alarm(event)
+        what = occurrence(event)
+        if what is not None:
+            stamp = second(event)
+            self._occurrences.add(hash((*what, stamp)))
+            if what in self._alarm_index:
+                self._drop_alarms_for(what, stamp)
         self._pending.append(event)
         if len(self._pending) >= self._run_size:
             self._spill()
         return True
+
+    def _add_alarm(self, alarm: Event) -> bool:
+        what = occurrence(alarm)
+        if what is not None:
+            stamp = second(alarm)
+            slack = range(stamp - ALARM_SLACK_S, stamp + ALARM_SLACK_S + 1)
+            if any(hash((*what, near)) in self._occurrences for near in slack):
+                return False  # the event it was raised for is already kept
+            self._alarm_index[what] = self._alarm_index.get(what, 0) + 1
+        self._alarms.append(alarm)
+        return True
+
+    def _drop_alarms_for(self, what: tuple[str, str], stamp: int) -> None:
+        kept = [a for a in self._alarms if not _copy_of(a, what, stamp)]
+        self._alarm_index[what] -= len(self._alarms) - len(kept)
+        if not self._alarm_index[what]:
+            del self._alarm_index[what]
+        self._alarms = kept
 
     def extend(self, events: Iterable[Event]) -> int:
         """Add events in order; return how many were new."""
@@ -171,12 +226,13 @@ class EventSpool:
         """Every kept event, sorted by time then id (reads the spilled runs again)."""
         parts: list[Iterable[Event]] = [self._read_run(*run) for run in self._runs]
         parts.append(sorted(self._pending, key=_order))
+        parts.append(sorted(self._alarms, key=_order))
         parts.append(self._ips_events())
         return heapq.merge(*parts, key=_order)
 
     def __len__(self) -> int:
         """How many events the stream holds."""
-        return self._spilled + len(self._pending) + len(self._ips_events())
+        return self._spilled + len(self._pending) + len(self._alarms) + len(self._ips_events())
 
     def __contains__(self, item: object) -> bool:
         """Whether ``item`` is one of the events (a full pass)."""
@@ -194,7 +250,14 @@ class EventSpool:
             self._file = None
         self._runs, self._pending, self._spilled = [], [], 0
         self._ips, self._ips_merged = {}, None
+        self._alarms, self._alarm_index = [], {}
         self._seen.clear()
+        self._occurrences.clear()
+
+
+def _copy_of(alarm: Event, what: tuple[str, str], stamp: int) -> bool:
+    """Whether ``alarm`` was raised for the event ``what`` stamped at second ``stamp``."""
+    return occurrence(alarm) == what and abs(second(alarm) - stamp) <= ALARM_SLACK_S
 
 
 class _Without:

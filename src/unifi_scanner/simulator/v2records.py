@@ -1,7 +1,9 @@
 """Network 10 records: v2 ``system-log`` entries and ``traffic-flows`` IPS flows.
 
 They are derived from the same classic events and IPS alerts, so both API generations describe
-one site. The v2 keys other than ``THREAT_*_V3`` are the simulator's own plausible names.
+one site. Key names and entry shapes follow ``docs/v2-system-log.md``: client and threat entries
+copy captured rows; ``DEVICE_RESTARTED``, ``DEVICE_UPDATED``, ``POE_BUDGET_EXCEEDED`` and
+``THREAT_DETECTED_V3`` are the simulator's own (unverified) names.
 """
 
 from __future__ import annotations
@@ -52,70 +54,94 @@ SYSTEM_LOG_CLASSES: dict[str, frozenset[str] | None] = {
     "triggers": frozenset(),
 }
 
+# Names and shapes follow docs/v2-system-log.md. Real entries carry the versioned name in `key`
+# (CLIENT_ROAMED_2) and the bare one in `event` (CLIENT_ROAMED).
 # classic suffix → (v2 key, category, severity, title, message with placeholders)
 _DEVICE_KEYS: dict[str, tuple[str, str, str, str, str]] = {
+    # DEVICE_UNREACHABLE / DEVICE_RECONNECTED: key names seen on live controllers; the
+    # category, severity, title and message are this simulator's guesses.
     "Lost_Contact": (
-        "DEVICE_OFFLINE",
+        "DEVICE_UNREACHABLE",
         "UNIFI_DEVICES",
         "HIGH",
-        "Device Offline",
-        "{DEVICE} is offline",
+        "Device Unreachable",
+        "{DEVICE} is unreachable.",
     ),
     "Connected": (
-        "DEVICE_ONLINE",
+        "DEVICE_RECONNECTED",
         "UNIFI_DEVICES",
         "LOW",
-        "Device Online",
-        "{DEVICE} is back online",
+        "Device Reconnected",
+        "{DEVICE} reconnected.",
     ),
+    # Unverified: no public source names these three; they are the simulator's own.
     "RestartedUnknown": (
         "DEVICE_RESTARTED",
         "UNIFI_DEVICES",
         "MEDIUM",
         "Device Restarted",
-        "{DEVICE} restarted",
+        "{DEVICE} restarted.",
     ),
     "Upgraded": (
         "DEVICE_UPDATED",
         "SOFTWARE_UPDATES",
         "LOW",
         "Device Updated",
-        "{DEVICE} was updated",
+        "{DEVICE} was updated from {VERSION_FROM} to {VERSION_TO}.",
     ),
     "PoeOverload": (
         "POE_BUDGET_EXCEEDED",
         "POWER",
         "HIGH",
         "PoE Overload",
-        "{DEVICE} exceeded its PoE budget",
+        "{DEVICE} exceeded its PoE budget on port {PORT}.",
     ),
 }
-_CLIENT_KEYS: dict[str, tuple[str, str, str]] = {
+# Verified: key, event, category, subcategory, target, type, title and message templates are
+# those of captured rows (the wired ones' subcategory is a guess).
+_CLIENT_KEYS: dict[str, tuple[str, str, str, str]] = {
     "EVT_WU_Connected": (
-        "CLIENT_CONNECTED_WIRELESS",
-        "Client Connected",
-        "{CLIENT} connected to {DEVICE}",
+        "CLIENT_CONNECTED_WIRELESS_2",
+        "MONITORING_WIFI",
+        "WiFi Client Connected",
+        "{CLIENT} connected to {WLAN} on {DEVICE}.",
     ),
     "EVT_WU_Disconnected": (
-        "CLIENT_DISCONNECTED_WIRELESS",
-        "Client Disconnected",
-        "{CLIENT} left {DEVICE}",
+        "CLIENT_DISCONNECTED_WIRELESS_2",
+        "MONITORING_WIFI",
+        "WiFi Client Disconnected",
+        "{CLIENT} disconnected from {WLAN} on {DEVICE}.",
     ),
     "EVT_WU_Roam": (
-        "CLIENT_ROAMED",
-        "Client Roamed",
-        "{CLIENT} roamed from {DEVICE_FROM} to {DEVICE_TO}",
+        "CLIENT_ROAMED_2",
+        "MONITORING_WIFI",
+        "WiFi Client Roamed",
+        "{CLIENT} roamed from {DEVICE_FROM} to {DEVICE_TO}.",
     ),
     "EVT_LU_Connected": (
-        "CLIENT_CONNECTED_WIRED",
-        "Client Connected",
-        "{CLIENT} connected to {NETWORK}",
+        "CLIENT_CONNECTED_WIRED_2",
+        "MONITORING_WIRED",
+        "Wired Client Connected",
+        "{CLIENT} connected to {NETWORK}.",
     ),
     "EVT_LU_Disconnected": (
-        "CLIENT_DISCONNECTED_WIRED",
-        "Client Disconnected",
-        "{CLIENT} left {NETWORK}",
+        "CLIENT_DISCONNECTED_WIRED_2",
+        "MONITORING_WIRED",
+        "Wired Client Disconnected",
+        "{CLIENT} disconnected from {NETWORK}.",
     ),
+}
+# Guests: no source shows a guest-specific v2 key, so they share the user ones.
+_CLIENT_KEYS |= {
+    "EVT_WG_Connected": _CLIENT_KEYS["EVT_WU_Connected"],
+    "EVT_WG_Disconnected": _CLIENT_KEYS["EVT_WU_Disconnected"],
+    "EVT_LG_Connected": _CLIENT_KEYS["EVT_LU_Connected"],
+    "EVT_LG_Disconnected": _CLIENT_KEYS["EVT_LU_Disconnected"],
+}
+_DEVICE_SUBCATEGORY = {
+    "ap": "MONITORING_WIFI",
+    "sw": "MONITORING_WIRED",
+    "gw": "MONITORING_GATEWAY",
 }
 _SEVERITY = {1: "HIGH", 2: "MEDIUM", 3: "LOW"}
 _RISK = {1: "high", 2: "medium", 3: "low"}
@@ -130,52 +156,103 @@ def _device_param(device: dict[str, Any]) -> JsonObject:
     }
 
 
-def _entry(event: JsonObject, look: Lookup) -> JsonObject:
-    key: str = event["key"]
-    params: dict[str, JsonObject] = {}
-    by_mac, clients = look.device_by_mac, look.client_by_mac
-    v2_key, category, severity, title, message = key, "UNKNOWN", "LOW", key, event.get("msg", key)
-    target, subcategory = "SYSTEM", "GENERAL"
-    for field in ("ap", "sw", "gw"):
-        if field in event and key[7:] in _DEVICE_KEYS:
-            v2_key, category, severity, title, message = _DEVICE_KEYS[key[7:]]
-            params["DEVICE"] = _device_param(by_mac[event[field]])
-            target, subcategory = (
-                "DEVICE",
-                {"ap": "WIFI", "sw": "SWITCHING", "gw": "GATEWAY"}[field],
-            )
-    if key in _CLIENT_KEYS:
-        v2_key, title, message = _CLIENT_KEYS[key]
-        category, severity, target, subcategory = "CLIENT_DEVICES", "LOW", "CLIENT", "CONNECTIVITY"
-        client = clients[event["user"]]
-        params["CLIENT"] = {
-            "id": client["mac"],
-            "name": client["name"],
-            "ip": client["ip"],
-            "model": "",
-        }
-        if "ap_from" in event:
-            params["DEVICE_FROM"] = _device_param(by_mac[event["ap_from"]])
-            params["DEVICE_TO"] = _device_param(by_mac[event["ap_to"]])
-        if "ap" in event:
-            params["DEVICE"] = _device_param(by_mac[event["ap"]])
-        if "network" in event:
-            params["NETWORK"] = {"id": event["network"], "name": event["network"]}
+def _value(text: object) -> JsonObject:
+    """A scalar parameter (``RADIO_BAND``, ``PORT``…): real entries wrap it as ``{"name": …}``."""
+    return {"id": str(text), "name": str(text)}
+
+
+def _event_name(v2_key: str) -> str:
+    """The bare name real entries carry in ``event`` (``CLIENT_ROAMED_2`` → ``CLIENT_ROAMED``)."""
+    head, _, tail = v2_key.rpartition("_")
+    return head if head and tail.lstrip("V").isdigit() else v2_key
+
+
+def _device_entry(event: JsonObject, look: Lookup, field: str) -> JsonObject:
+    v2_key, category, severity, title, message = _DEVICE_KEYS[event["key"][7:]]
+    params: JsonObject = {"DEVICE": _device_param(look.device_by_mac[event[field]])}
+    for name in ("version_from", "version_to", "port"):
+        if name in event:
+            params[name.upper()] = _value(event[name])
     return {
-        "id": object_id("system-log", event["_id"]),
         "key": v2_key,
         "category": category,
-        "subcategory": subcategory,
-        "event": key,
+        "subcategory": _DEVICE_SUBCATEGORY[field],
         "severity": severity,
-        "status": "NEW",
-        "type": target,
-        "target": target,
-        "timestamp": event["time"],
+        "target": "DEVICE",
+        "type": "DEVICE_CONNECTION",
         "title_raw": title,
         "message_raw": message,
         "parameters": params,
-        "show_on_dashboard": severity in {"HIGH", "VERY_HIGH"},
+    }
+
+
+def _client_entry(event: JsonObject, look: Lookup) -> JsonObject:
+    v2_key, subcategory, title, message = _CLIENT_KEYS[event["key"]]
+    client = look.client_by_mac[event["user"]]
+    params: JsonObject = {
+        "CLIENT": {
+            "id": client["mac"],
+            "name": client["name"],
+            "hostname": client["name"],
+            "ip": client["ip"],
+        }
+    }
+    if "ap_from" in event:
+        params["DEVICE_FROM"] = _device_param(look.device_by_mac[event["ap_from"]])
+        params["DEVICE_TO"] = _device_param(look.device_by_mac[event["ap_to"]])
+        params["PREVIOUS_RADIO_BAND"] = _value(event.get("radio_from", ""))
+        params["RADIO_BAND"] = _value(event.get("radio_to", ""))
+    if "ap" in event:
+        params["DEVICE"] = _device_param(look.device_by_mac[event["ap"]])
+    if "ssid" in event:
+        params["WLAN"] = {"id": object_id("wlan", event["ssid"]), "name": event["ssid"]}
+    if "network" in event:
+        params["NETWORK"] = {"id": object_id("network", event["network"]), "name": event["network"]}
+    return {
+        "key": v2_key,
+        "category": "CLIENT_DEVICES",
+        "subcategory": subcategory,
+        "severity": "LOW",
+        "target": "CLIENT",
+        "type": "CLIENT_CONNECTION",
+        "title_raw": title,
+        "message_raw": message,
+        "parameters": params,
+    }
+
+
+def _entry(event: JsonObject, look: Lookup) -> JsonObject:
+    key: str = event["key"]
+    field = next((f for f in ("ap", "sw", "gw") if f in event), None)
+    fields: JsonObject
+    if key in _CLIENT_KEYS:
+        fields = _client_entry(event, look)
+    elif field is not None and key.startswith("EVT_") and key[7:] in _DEVICE_KEYS:
+        fields = _device_entry(event, look, field)
+    else:
+        # A classic key this table does not know keeps its classic name (the normaliser leaves
+        # it as it is, like a v2 name it does not know).
+        message = event.get("msg", key)
+        fields = {
+            "key": key,
+            "category": "UNKNOWN",
+            "subcategory": "UNKNOWN",
+            "severity": "LOW",
+            "target": "SYSTEM",
+            "type": "SYSTEM",
+            "title_raw": key,
+            "message_raw": message,
+            "parameters": {"DEVICE": _device_param(look.device_by_mac[event[field]])}
+            if field is not None
+            else {},
+        }
+    return {
+        "id": object_id("system-log", event["_id"]),
+        "event": _event_name(fields["key"]),
+        "status": "NEW",
+        "timestamp": event["time"],
+        "show_on_dashboard": fields["severity"] in {"HIGH", "VERY_HIGH"},
+        **fields,
     }
 
 
@@ -185,13 +262,14 @@ def _threat_entry(alert: JsonObject, look: Lookup) -> JsonObject:
     gateway = look.gateway
     return {
         "id": object_id("system-log", alert["_id"]),
+        # THREAT_BLOCKED_V3 is a real key; THREAT_DETECTED_V3 (detect-only mode) is unverified.
         "key": "THREAT_BLOCKED_V3" if blocked else "THREAT_DETECTED_V3",
         "category": "SECURITY",
-        "subcategory": "INTRUSION_PREVENTION",
-        "event": "EVT_IPS_IpsAlert",
+        "subcategory": "SECURITY_INTRUSION_PREVENTION",
+        "event": "THREAT_BLOCKED" if blocked else "THREAT_DETECTED",
         "severity": severity,
         "status": "NEW",
-        "type": "THREAT",
+        "type": "THREAT_DETECTION_AND_PREVENTION",
         "target": "GATEWAY",
         "timestamp": alert["time"],
         "title_raw": "Threat Blocked" if blocked else "Threat Detected",

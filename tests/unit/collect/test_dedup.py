@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from unifi_scanner.collect import IPS_KEY, TRAFFIC_FLOW_KEY, Event, EventSource, dedupe_events
+from unifi_scanner.collect import (
+    IPS_KEY,
+    TRAFFIC_FLOW_KEY,
+    Event,
+    EventSource,
+    EventSpool,
+    dedupe_events,
+)
 
 T0 = datetime(2026, 11, 26, 11, 0, 0, 250000, tzinfo=UTC)
 
@@ -81,3 +88,100 @@ def test_different_events_sharing_an_id_are_both_kept():
     a = Event(id="same", key="EVT_WU_Connected", source=EventSource.CLASSIC, time=T0)
     b = Event(id="same", key="EVT_WU_Disconnected", source=EventSource.CLASSIC, time=T0)
     assert len(dedupe_events([a, b])) == 2
+
+
+# --- alarms matched to their event by content ------------------------------------------------
+
+AP = "f0:9f:c2:00:00:01"
+PHONE = "aa:00:00:00:00:09"
+
+
+def _lost(source, id_, *, at=T0, mac=AP, key="EVT_AP_Lost_Contact", client=False):
+    macs = {"client_mac": mac} if client else {"device_mac": mac}
+    return Event(id=id_, key=key, source=source, time=at, **macs)
+
+
+def _both_ways(events):
+    """``dedupe_events`` and an ``EventSpool`` fed in both orders give the same events."""
+    kept = dedupe_events(events)
+    for order in (events, events[::-1]):
+        spool = EventSpool(run_size=1)
+        spool.extend(order)
+        assert sorted(spool, key=lambda e: (e.time, e.id)) == list(kept)
+        assert len(spool) == len(kept)
+        spool.close()
+    return kept
+
+
+def test_alarm_and_system_log_copy_with_other_ids_count_once():
+    """An alarm and the system-log entry of the same lost contact (other id) are one event."""
+    kept = _both_ways(
+        [
+            _lost(EventSource.SYSTEM_LOG, "log-1", at=T0 + timedelta(milliseconds=900)),
+            _lost(EventSource.ALARM, "alarm-1"),
+        ]
+    )
+    assert [(e.id, e.source) for e in kept] == [("log-1", EventSource.SYSTEM_LOG)]
+
+
+def test_alarm_matches_within_one_second_only():
+    """Stamps one second apart still match; two seconds apart are two occurrences."""
+    near = _both_ways(
+        [
+            _lost(EventSource.SYSTEM_LOG, "log-1", at=T0 + timedelta(seconds=1)),
+            _lost(EventSource.ALARM, "alarm-1"),
+        ]
+    )
+    far = _both_ways(
+        [
+            _lost(EventSource.SYSTEM_LOG, "log-1", at=T0 + timedelta(seconds=2)),
+            _lost(EventSource.ALARM, "alarm-1"),
+        ]
+    )
+    assert [e.source for e in near] == [EventSource.SYSTEM_LOG]
+    assert len(far) == 2
+
+
+def test_alarm_of_another_device_or_key_is_kept():
+    """Another MAC or another key is another occurrence."""
+    kept = _both_ways(
+        [
+            _lost(EventSource.SYSTEM_LOG, "log-1"),
+            _lost(EventSource.ALARM, "alarm-1", mac="f0:9f:c2:00:00:02"),
+            _lost(EventSource.ALARM, "alarm-2", key="EVT_SW_Lost_Contact"),
+        ]
+    )
+    assert sorted(e.id for e in kept) == ["alarm-1", "alarm-2", "log-1"]
+
+
+def test_alarm_matches_on_the_client_mac_and_any_more_specific_source():
+    """A client alarm joins its websocket or classic copy; the alarm is never the one kept."""
+    for source in (EventSource.CLASSIC, EventSource.WEBSOCKET, EventSource.SYSTEM_LOG):
+        kept = _both_ways(
+            [
+                _lost(source, "ev-1", mac=PHONE, key="EVT_WU_Disconnected", client=True),
+                _lost(EventSource.ALARM, "al-1", mac=PHONE, key="EVT_WU_Disconnected", client=True),
+            ]
+        )
+        assert [e.source for e in kept] == [source]
+
+
+def test_two_alarms_or_an_alarm_without_mac_are_not_merged():
+    """Alarms never absorb each other, and an alarm naming no MAC stays."""
+    no_mac = Event(id="alarm-3", key="EVT_AP_Lost_Contact", source=EventSource.ALARM, time=T0)
+    bare = Event(id="log-3", key="EVT_AP_Lost_Contact", source=EventSource.SYSTEM_LOG, time=T0)
+    kept = _both_ways(
+        [_lost(EventSource.ALARM, "alarm-1"), _lost(EventSource.ALARM, "alarm-2"), no_mac, bare]
+    )
+    assert sorted(e.id for e in kept) == ["alarm-1", "alarm-2", "alarm-3", "log-3"]
+
+
+def test_ips_alarm_is_still_matched_by_id_and_flow_not_by_mac():
+    """IPS alarms keep their own rules: an alarm copy of a flow's alert is dropped by content."""
+    kept = _both_ways(
+        [
+            _alert(EventSource.TRAFFIC_FLOW, "flow-1", key=TRAFFIC_FLOW_KEY),
+            _alert(EventSource.ALARM, "alarm-1"),
+        ]
+    )
+    assert [e.source for e in kept] == [EventSource.TRAFFIC_FLOW]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 
 import pytest
 
+from unifi_scanner.collect.normalize import event_from_system_log
 from unifi_scanner.simulator import DEFAULT_API_KEY
 
 KEY = {"X-API-KEY": DEFAULT_API_KEY}
 V2 = "/proxy/network/v2/api/site/default"
+CLASSIC = "/proxy/network/api/s/default"
 
 
 async def test_system_log_all_pages(make_client):
@@ -49,7 +53,7 @@ async def test_system_log_filters(make_client):
     data = (await client.post(f"{V2}/system-log/all", json=body, headers=KEY)).json()["data"]
     assert data
     assert all(e["category"] == "UNIFI_DEVICES" and e["severity"] == "HIGH" for e in data)
-    assert any(e["key"] == "DEVICE_OFFLINE" for e in data)
+    assert any(e["key"] == "DEVICE_UNREACHABLE" for e in data)
     critical = (
         await client.post(f"{V2}/system-log/critical", json={"pageSize": 100}, headers=KEY)
     ).json()
@@ -122,3 +126,48 @@ async def test_v2_unknown_site(make_client):
     client = make_client(network=10)
     response = await client.post("/proxy/network/v2/api/site/x/traffic-flows", json={}, headers=KEY)
     assert response.json()["errorCode"] == 400
+
+
+async def test_system_log_client_entries_look_like_captured_rows(make_client):
+    """A roam is CLIENT_ROAMED_2 / CLIENT_ROAMED with the captured row's fields and tokens."""
+    client = make_client(network=10)
+    body = {"pageNumber": 0, "pageSize": 100}
+    data = (await client.post(f"{V2}/system-log/client-alert", json=body, headers=KEY)).json()
+    roams = [e for e in data["data"] if e["key"] == "CLIENT_ROAMED_2"]
+    assert roams
+    for roam in roams:
+        assert roam["event"] == "CLIENT_ROAMED"
+        assert (roam["category"], roam["subcategory"]) == ("CLIENT_DEVICES", "MONITORING_WIFI")
+        assert (roam["target"], roam["type"]) == ("CLIENT", "CLIENT_CONNECTION")
+        assert roam["title_raw"] == "WiFi Client Roamed"
+        assert roam["message_raw"].startswith("{CLIENT} roamed from {DEVICE_FROM} to {DEVICE_TO}")
+        assert {"CLIENT", "DEVICE_FROM", "DEVICE_TO"} <= set(roam["parameters"])
+
+
+async def test_system_log_placeholders_all_have_parameters(make_client):
+    """Every {TOKEN} in an entry's message_raw names one of its parameters."""
+    client = make_client(network=10, scenario="demo")
+    body = {"pageNumber": 0, "pageSize": 1000}
+    entries = (await client.post(f"{V2}/system-log/all", json=body, headers=KEY)).json()["data"]
+    assert entries
+    for entry in entries:
+        tokens = set(re.findall(r"\{([A-Z_]+)\}", entry["message_raw"]))
+        assert tokens <= set(entry["parameters"]), entry["key"]
+        assert entry["event"] == re.sub(r"_V?\d+$", "", entry["key"])
+
+
+async def test_system_log_entries_map_back_to_the_classic_events(make_client):
+    """The normaliser turns each entry back into its stat/event twin's key (Network 9 has both)."""
+    client = make_client(network=9, scenario="demo")
+    classic_body = {"_sort": "-time", "within": 24 * 30, "_limit": 3000}
+    classic = (await client.post(f"{CLASSIC}/stat/event", json=classic_body, headers=KEY)).json()[
+        "data"
+    ]
+    body = {"timestampFrom": 0, "timestampTo": 2**53, "pageNumber": 0, "pageSize": 1000}
+    entries = (await client.post(f"{V2}/system-log/all", json=body, headers=KEY)).json()["data"]
+    twins = Counter(e["key"] for e in classic if e["key"] != "EVT_IPS_IpsAlert")
+    mapped = Counter(
+        event_from_system_log(e).key for e in entries if not e["key"].startswith("THREAT_")
+    )
+    assert twins
+    assert mapped == twins

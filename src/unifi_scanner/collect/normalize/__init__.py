@@ -22,6 +22,8 @@ from unifi_scanner.collect.normalize.inventory import (
 from unifi_scanner.collect.normalize.result import Normalized, normalize_all
 from unifi_scanner.collect.normalize.v2 import (
     TRAFFIC_FLOW_KEY,
+    V2_TO_CLASSIC,
+    classic_key,
     event_from_system_log,
     event_from_traffic_flow,
     fill_placeholders,
@@ -30,7 +32,9 @@ from unifi_scanner.collect.normalize.v2 import (
 __all__ = [
     "IPS_KEY",
     "TRAFFIC_FLOW_KEY",
+    "V2_TO_CLASSIC",
     "Normalized",
+    "classic_key",
     "client_from_payload",
     "controller_info_from_sysinfo",
     "device_from_payload",

@@ -7,6 +7,7 @@ Both gain the classic IPS vocabulary in ``params`` where it applies (``src_ip``,
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner.collect.models import Event, EventSource
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TRAFFIC_FLOW_KEY",
+    "V2_TO_CLASSIC",
+    "classic_key",
     "event_from_system_log",
     "event_from_traffic_flow",
     "fill_placeholders",
@@ -33,11 +36,74 @@ __all__ = [
 
 TRAFFIC_FLOW_KEY: Final = "TRAFFIC_FLOW"
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z0-9_]+)\}")
-_DEVICE_PARAMS: Final = ("DEVICE", "GATEWAY", "SWITCH", "ACCESS_POINT", "AP", "CONSOLE")
+_DEVICE_PARAMS: Final = (
+    "DEVICE",
+    "DEVICE_WITH_PORT",
+    "GATEWAY",
+    "SWITCH",
+    "ACCESS_POINT",
+    "AP",
+    "CONSOLE",
+    "DEVICE_TO",
+)
 _CLIENT_PARAMS: Final = ("CLIENT", "USER", "GUEST")
 _MAC: Final = re.compile(r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}")
 _ADVANCED: Final = re.compile(
     r"IPS Alert \d+:\s*(?P<category>[^.]+)\.\s*Signature\s+(?P<signature>.+?)\.?\s*(?:From:|$)"
+)
+#: A v2 key's version suffix (``CLIENT_ROAMED_2``, ``THREAT_BLOCKED_V3``): real entries carry
+#: the bare name in ``event`` and the suffixed one in ``key``.
+_VERSION: Final = re.compile(r"_V?\d+$")
+
+#: v2 system-log name (version suffix removed) → the classic ``stat/event`` key the rules match.
+#: ``{D}`` becomes ``AP``, ``SW`` or ``GW`` from the device's model. Sources and confidence:
+#: ``docs/v2-system-log.md``. A name missing here keeps its v2 key (it reaches ``event.other``).
+V2_TO_CLASSIC: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # Verified: rows captured from Network 9/10 controllers.
+        "CLIENT_CONNECTED_WIRELESS": "EVT_WU_Connected",
+        "CLIENT_DISCONNECTED_WIRELESS": "EVT_WU_Disconnected",
+        "CLIENT_ROAMED": "EVT_WU_Roam",
+        "CLIENT_CONNECTED_WIRED": "EVT_LU_Connected",
+        "CLIENT_DISCONNECTED_WIRED": "EVT_LU_Disconnected",
+        # Key names seen on live controllers, without a published payload.
+        "DEVICE_UNREACHABLE": "EVT_{D}_Lost_Contact",
+        "DEVICE_UNREACHABLE_WITH_DOWNLINKS": "EVT_{D}_Lost_Contact",
+        "DEVICE_RECONNECTED": "EVT_{D}_Connected",
+        "DEVICE_RECONNECTED_WITH_DOWNLINKS": "EVT_{D}_Connected",
+        "DEVICE_ADOPTED": "EVT_{D}_Adopted",
+        "ROGUE_AP_DETECTED": "EVT_AP_DetectRogueAP",
+        # Unverified: no public source; the simulator's own names (and one unsourced alias).
+        "DEVICE_RESTARTED": "EVT_{D}_RestartedUnknown",
+        "DEVICE_UPDATED": "EVT_{D}_Upgraded",
+        "DEVICE_UPGRADED": "EVT_{D}_Upgraded",
+        "POE_BUDGET_EXCEEDED": "EVT_SW_PoeOverload",
+    }
+)
+# Model prefixes, gateways first (``US`` would also match ``USG``).
+_KIND_BY_MODEL: Final = (
+    ("GW", ("UGW", "USG", "UDM", "UDR", "UDW", "UXG", "UCG", "UX")),
+    ("SW", ("USW", "US", "UDC")),
+    ("AP", ("UAP", "U6", "U7", "UAL", "UAC", "UAE", "UK", "E7", "UWB", "UDB", "ULR", "UBB")),
+)
+_KIND_BY_PARAM: Final = (("GATEWAY", "GW"), ("SWITCH", "SW"), ("ACCESS_POINT", "AP"), ("AP", "AP"))
+_SUBSYSTEM: Final = {
+    "WU": "wlan",
+    "WG": "wlan",
+    "AP": "wlan",
+    "LU": "lan",
+    "SW": "lan",
+    "GW": "www",
+}
+# Roam and upgrade parameters → the classic ``params`` names the rules read.
+_PARAM_ALIASES: Final = (
+    ("RADIO_BAND", "radio_to"),
+    ("PREVIOUS_RADIO_BAND", "radio_from"),
+    ("CHANNEL", "channel_to"),
+    ("PREVIOUS_CHANNEL", "channel_from"),
+    ("VERSION_FROM", "version_from"),
+    ("VERSION_TO", "version_to"),
+    ("PORT", "port"),
 )
 
 
@@ -82,29 +148,99 @@ def _subject(
 
 
 def _ip(value: object) -> str | None:
-    if isinstance(value, dict):
-        return (
-            as_str(value.get("ip")) or as_str(value.get("target_id")) or as_str(value.get("name"))
-        )
+    if isinstance(value, dict):  # real SRC_IP/DST_IP carry the address in id or target_id
+        for field in ("ip", "target_id", "id", "name"):
+            if text := as_str(value.get(field)):
+                return text
+        return None
     return as_str(value)
+
+
+def _model_kind(model: str | None) -> str | None:
+    if not model:
+        return None
+    upper = model.upper()
+    for kind, prefixes in _KIND_BY_MODEL:
+        if upper.startswith(prefixes):
+            return kind
+    return None
+
+
+def _device_kind(parameters: Mapping[str, object]) -> str:
+    """``AP``, ``SW`` or ``GW``: by the device's model, else by its parameter name, else AP."""
+    for name in _DEVICE_PARAMS:
+        value = parameters.get(name)
+        if isinstance(value, dict):
+            kind = _model_kind(as_str(value.get("model")) or as_str(value.get("model_name")))
+            if kind:
+                return kind
+    for name, kind in _KIND_BY_PARAM:
+        if isinstance(parameters.get(name), dict):
+            return kind
+    return "AP"
+
+
+def classic_key(raw: Mapping[str, object]) -> str | None:
+    """The classic ``EVT_*`` key for a v2 system-log entry, or ``None`` when it has none.
+
+    The entry's ``key`` is looked up with and without its version suffix, then its ``event``;
+    a generic device key (``DEVICE_UNREACHABLE``) gets ``AP``/``SW``/``GW`` from the device.
+
+    Args:
+        raw: the system-log entry.
+
+    Returns:
+        The classic key, or ``None`` for a name :data:`V2_TO_CLASSIC` does not hold.
+    """
+    for field in ("key", "event"):
+        name = as_str(raw.get(field))
+        if not name:
+            continue
+        template = V2_TO_CLASSIC.get(name) or V2_TO_CLASSIC.get(_VERSION.sub("", name))
+        if template is not None:
+            params = raw.get("parameters")
+            parameters: Mapping[str, object] = params if isinstance(params, dict) else {}
+            return (
+                template.replace("{D}", _device_kind(parameters)) if "{D}" in template else template
+            )
+    return None
+
+
+def _classic_params(parameters: Mapping[str, object]) -> dict[str, object]:
+    extra: dict[str, object] = {}
+    for wire, ours in (("DEVICE_FROM", "ap_from"), ("DEVICE_TO", "ap_to")):
+        mac, name = _subject(parameters, (wire,))
+        if mac:
+            extra[ours] = mac
+        if name:
+            extra[f"{ours}_name"] = name
+    for wire, ours in _PARAM_ALIASES:
+        if wire in parameters and (text := _param_text(parameters[wire])):
+            extra[ours] = text
+    return extra
 
 
 def event_from_system_log(item: object) -> Event:
     """Normalise one v2 ``system-log`` entry (source ``system_log``).
 
-    ``message`` is ``message_raw`` (else ``title_raw``) with placeholders filled from
-    ``parameters``; ``SRC_IP``/``DST_IP`` parameters also appear as ``src_ip``/``dest_ip``.
+    A key :data:`V2_TO_CLASSIC` knows becomes the classic ``EVT_*`` key (the v2 key stays in
+    ``params["v2_key"]``, and roam/upgrade parameters gain their classic ``params`` names);
+    any other key is kept as it is. ``message`` is ``message_raw`` (else ``title_raw``) with
+    placeholders filled from ``parameters``; ``SRC_IP``/``DST_IP`` parameters also appear as
+    ``src_ip``/``dest_ip``.
     """
     raw = require_mapping(item)
     when = as_time(raw.get("timestamp")) or as_time(raw.get("time"))
     if when is None:
         raise UnusableItemError(f"system-log entry {raw.get('id')!r} has no usable timestamp")
-    key = as_str(raw.get("key")) or as_str(raw.get("event")) or "UNKNOWN"
+    v2_key = as_str(raw.get("key")) or as_str(raw.get("event")) or "UNKNOWN"
     params_in = raw.get("parameters")
     parameters: Mapping[str, object] = params_in if isinstance(params_in, dict) else {}
     template = as_str(raw.get("message_raw")) or as_str(raw.get("title_raw")) or ""
     message = fill_placeholders(template, parameters)
-    event_id = as_str(raw.get("id")) or as_str(raw.get("_id")) or synthetic_id(key, when, message)
+    event_id = (
+        as_str(raw.get("id")) or as_str(raw.get("_id")) or synthetic_id(v2_key, when, message)
+    )
     device_mac, device_name = _subject(parameters, _DEVICE_PARAMS)
     client_mac, client_name = _subject(parameters, _CLIENT_PARAMS)
     params: dict[str, object] = {
@@ -113,13 +249,19 @@ def event_from_system_log(item: object) -> Event:
     for wire, ours in (("SRC_IP", "src_ip"), ("DST_IP", "dest_ip")):
         if wire in parameters and (address := _ip(parameters[wire])):
             params[ours] = address
+    key = classic_key(raw)
+    subsystem = as_str(raw.get("subcategory"))
+    if key is not None:
+        params["v2_key"] = v2_key
+        params.update(_classic_params(parameters))
+        subsystem = _SUBSYSTEM.get(key[4:6], subsystem)
     severity = as_str(raw.get("severity"))
     return Event(
         id=event_id,
-        key=key,
+        key=key or v2_key,
         source=EventSource.SYSTEM_LOG,
         time=when,
-        subsystem=as_str(raw.get("subcategory")),
+        subsystem=subsystem,
         category=as_str(raw.get("category")),
         severity_hint=severity.lower() if severity else None,
         message=message,
