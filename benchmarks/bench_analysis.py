@@ -192,7 +192,7 @@ def _system_log(rng: random.Random, i: int, ms: int) -> dict[str, Any]:
     ap_mac, ap_name = rng.choice(_APS)
     return {
         "id": f"log{i:021x}",
-        "key": "DEVICE_OFFLINE",
+        "key": "DEVICE_UNREACHABLE",
         "category": "UNIFI_DEVICES",
         "subcategory": "DEVICES",
         "severity": "MEDIUM",

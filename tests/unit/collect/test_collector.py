@@ -71,7 +71,7 @@ async def test_network_10_falls_back_to_system_log_and_traffic_flows(controller,
         page = json.loads(request.content)["pageNumber"]
         entry = {
             "id": f"log-{page}",
-            "key": "DEVICE_OFFLINE",
+            "key": "DEVICE_UNREACHABLE",
             "category": "UNIFI_DEVICES",
             "severity": "HIGH",
             "timestamp": start + page,
