@@ -549,14 +549,76 @@ async def simulate(
     network: int,
     tls: bool,
     announce: Callable[[str], object] = print,
+    username: str | None = None,
+    password: str | None = None,
+    devices: int | None = None,
+    clients: int | None = None,
+    events_per_day: int | None = None,
+    days: float | None = None,
+    seed: int = 1,
+    allow_remote: bool = False,
 ) -> None:
-    """Serve the simulated controller in the foreground until cancelled."""
-    from unifi_scanner.simulator import SimulatorConfig, SimulatorServer  # noqa: PLC0415
+    """Serve the simulated controller in the foreground until cancelled.
+
+    Binds loopback only, unless ``host`` names another address and ``allow_remote`` is set.
+    Any of ``devices``, ``clients``, ``events_per_day``, ``days`` serves the generated site
+    (``simulator.generated_config``) instead of ``scenario``.
+
+    Raises:
+        ConfigError: ``network`` is not 9 or 10, or ``host`` is not loopback without
+            ``allow_remote``.
+    """
+    import ipaddress  # noqa: PLC0415
+
+    from unifi_scanner.simulator import (  # noqa: PLC0415
+        CONTROL_PREFIX,
+        DEFAULT_PASSWORD,
+        DEFAULT_USERNAME,
+        SimulatorConfig,
+        SimulatorServer,
+        generated_config,
+    )
 
     if network not in {9, 10}:
         raise ConfigError("network must be 9 or 10", (("network", "option", "not 9 or 10"),))
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not allow_remote:
+        message = (
+            f"refusing to serve the simulator on {host}: it has a public password and an "
+            "unauthenticated control endpoint; bind 127.0.0.1, or add --allow-remote"
+        )
+        raise ConfigError(message, (("host", "option", "not loopback without --allow-remote"),))
     generation: Literal[9, 10] = 10 if network == 10 else 9  # noqa: PLR2004
-    config = SimulatorConfig(flavour=flavour, network=generation, scenario=scenario)
+    user, secret = username or DEFAULT_USERNAME, password or DEFAULT_PASSWORD
+    if all(knob is None for knob in (devices, clients, events_per_day, days)):
+        config = SimulatorConfig(
+            flavour=flavour,
+            network=generation,
+            scenario=scenario,
+            username=user,
+            password=secret,
+            seed=seed,
+        )
+    else:
+        config = generated_config(
+            devices=devices,
+            clients=clients,
+            events_per_day=events_per_day,
+            days=days,
+            seed=seed,
+            flavour=flavour,
+            network=generation,
+            username=user,
+            password=secret,
+        )
+        if (spec := config.generator) is not None:
+            scenario = (
+                f"generated: {spec.devices} devices, {spec.clients} clients, "
+                f"{spec.total} events over {spec.days:g} days, seed {seed}"
+            )
     async with SimulatorServer(config, tls=tls, host=host, port=port) as server:
         announce(f"Simulated UniFi controller ({flavour}, Network {network}, scenario {scenario})")
         announce(f"  URL:      {server.base_url}")
@@ -566,5 +628,6 @@ async def simulate(
         if server.ca_pem_path is not None:
             announce(f"  CA:       {server.ca_pem_path}  (UNIFI_CA_BUNDLE)")
             announce(f"  SHA-256:  {server.cert_fingerprint}  (UNIFI_TLS_FINGERPRINT)")
+        announce(f"  faults:   {server.base_url}{CONTROL_PREFIX}/faults  (no authentication)")
         announce("Press Ctrl-C to stop.")
         await asyncio.Event().wait()

@@ -162,14 +162,33 @@ def demo(
 
 @cli.command()
 def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (not loopback: needs --allow-remote).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 0,
     scenario: Annotated[str, typer.Option(help="Scenario to serve.")] = "demo",
     flavour: Annotated[Flavour, typer.Option(help="Controller flavour.")] = "unifi-os",
     network: Annotated[int, typer.Option(help="Network application generation: 9 or 10.")] = 9,
     tls: Annotated[bool, typer.Option(help="Serve HTTPS with a throw-away CA.")] = True,
+    username: Annotated[str | None, typer.Option(help="Login name (default: admin).")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Login password (default: the documented test one).")
+    ] = None,
+    devices: Annotated[int | None, typer.Option(help="Generated site: number of devices.")] = None,
+    clients: Annotated[int | None, typer.Option(help="Generated site: number of clients.")] = None,
+    events_per_day: Annotated[
+        int | None, typer.Option(help="Generated site: events per day.")
+    ] = None,
+    days: Annotated[float | None, typer.Option(help="Generated site: days of events.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated site.")] = 1,
+    allow_remote: Annotated[
+        bool, typer.Option(help="Allow --host to name a non-loopback address.")
+    ] = False,
 ) -> None:
-    """Run the simulated UniFi controller in the foreground until Ctrl-C."""
+    """Run the simulated UniFi controller in the foreground until Ctrl-C.
+
+    Any of --devices, --clients, --events-per-day, --days serves a generated site.
+    """
     configure_logging(level="INFO", fmt="console")
     try:
         asyncio.run(
@@ -181,6 +200,14 @@ def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
                 network=network,
                 tls=tls,
                 announce=_out.print,
+                username=username,
+                password=password,
+                devices=devices,
+                clients=clients,
+                events_per_day=events_per_day,
+                days=days,
+                seed=seed,
+                allow_remote=allow_remote,
             )
         )
     except ScannerError as err:

@@ -1,11 +1,9 @@
 """Collection survives every controller fault, one endpoint at a time, over a real TLS socket.
 
-The simulator's own switches are global (``status``, ``starting_up``, ``delay``) or per endpoint
-but only for broken JSON (``malformed``). The other per-endpoint faults (a 5xx or an error body on
-one endpoint, 429 with ``Retry-After``, a session that expires just before one call, a hanging
-endpoint) come from :class:`EndpointFaults`, a test-side ASGI middleware put in front of the
-simulator app. Each scan must end with complete data, or complete data minus the faulty endpoint
-with a collection note naming it: never an exception, never a hang past the deadline.
+Faults are switched on through the simulator's own control endpoint (``POST /__sim__/faults``,
+one rule per endpoint, optionally limited to ``times`` strikes); ``GET /__sim__/faults`` tells how
+often each rule struck. Each scan must end with complete data, or complete data minus the faulty
+endpoint with a collection note naming it: never an exception, never a hang past the deadline.
 """
 
 from __future__ import annotations
@@ -13,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -33,9 +30,7 @@ from unifi_scanner.simulator import Faults, SimulatorConfig, SimulatorServer
 from .conftest import frozen_now
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
-
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from collections.abc import Iterator
 
     from unifi_scanner.collect import Collection, Snapshot
 
@@ -64,100 +59,16 @@ PERSISTENT = (
     "429-retry-after",
 )
 
-_STARTING_UP = b"<html><body>Login Failed: Host starting up</body></html>"
-
-
-@dataclass(slots=True)
-class FaultPlan:
-    """What :class:`EndpointFaults` does: ``kind`` on paths ending in ``endpoint``, ``times`` times.
-
-    ``per_path`` counts ``times`` for each distinct path instead of overall; the first ``skip``
-    matching requests pass untouched.
-    """
-
-    kind: str | None = None
-    endpoint: str | None = None
-    times: int | None = None
-    per_path: bool = False
-    skip: int = 0
-    hits: Counter[str] = field(default_factory=Counter)
-    skipped: int = 0
-
-    @property
-    def total(self) -> int:
-        """How many requests were broken."""
-        return self.hits.total()
-
-    def matches(self, path: str) -> bool:
-        """Whether this request should be broken (and count it)."""
-        if self.kind is None or self.endpoint is None or not path.endswith(self.endpoint):
-            return False
-        if self.skipped < self.skip:
-            self.skipped += 1
-            return False
-        seen = self.hits[path] if self.per_path else self.total
-        if self.times is not None and seen >= self.times:
-            return False
-        self.hits[path] += 1
-        return True
-
-
-class EndpointFaults:
-    """Test-side ASGI middleware that breaks the requests of one endpoint as a plan says."""
-
-    def __init__(
-        self, app: ASGIApp, *, plan: FaultPlan, server: SimulatorServer, release: asyncio.Event
-    ) -> None:
-        self.app = app
-        self.plan = plan
-        self.server = server
-        self.release = release
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer with the fault, or pass the request on to the simulator."""
-        if scope["type"] != "http" or not self.plan.matches(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        kind = self.plan.kind
-        if kind == "latency":
-            await asyncio.sleep(0.05)
-        elif kind == "hang":
-            await self.release.wait()  # set at teardown; the client times out well before
-        elif kind == "session-expiry":
-            self.server.state.sessions.expire_all()
-        else:
-            await _reply(send, *_BROKEN[kind or ""])
-            return
-        await self.app(scope, receive, send)
-
-
-_JSON = "application/json"
-_BROKEN: dict[str, tuple[int, str, bytes, tuple[tuple[bytes, bytes], ...]]] = {
-    "500": (500, "text/html", b"<html><body><h1>500</h1></body></html>", ()),
-    "502": (502, "text/html", b"<html><body><h1>502</h1></body></html>", ()),
-    "503": (503, "text/html", b"<html><body><h1>503</h1></body></html>", ()),
-    "html-starting-up": (200, "text/html", _STARTING_UP, ()),
-    "malformed-json": (200, _JSON, b"{'meta': {'rc': ok}, data: [}", ()),
-    "unexpected-shape": (200, _JSON, b'"ok"', ()),
-    "rc-error": (200, _JSON, b'{"meta":{"rc":"error","msg":"api.err.ServerError"},"data":[]}', ()),
-    "v2-error": (500, _JSON, b'{"errorCode":500,"message":"Internal error"}', ()),
-    "429-retry-after": (
-        429,
-        _JSON,
-        b'{"code":"RATE_LIMITED","message":"Too many requests"}',
-        ((b"retry-after", b"1"),),
-    ),
-    "429-short": (429, _JSON, b"{}", ((b"retry-after", b"0.01"),)),
-    "429-long": (429, _JSON, b"{}", ((b"retry-after", b"3600"),)),
+#: This module's fault names as simulator fault rules (the others are the simulator's own kinds).
+_RULES: dict[str, dict[str, Any]] = {
+    "latency": {"kind": "latency", "seconds": 0.05},
+    "html-starting-up": {"kind": "starting-up"},
+    "rc-error": {"kind": "rc-error", "message": "api.err.ServerError"},
+    "v2-error": {"kind": "v2-error", "status": 500, "message": "Internal error"},
+    "429-retry-after": {"kind": "429", "seconds": 1},
+    "429-short": {"kind": "429", "seconds": 0.01},
+    "429-long": {"kind": "429", "seconds": 3600},
 }
-
-
-async def _reply(
-    send: Send, status: int, content_type: str, body: bytes, extra: tuple[tuple[bytes, bytes], ...]
-) -> None:
-    headers = [(b"content-type", content_type.encode()), (b"content-length", b"%d" % len(body))]
-    await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra]})
-    await send({"type": "http.response.body", "body": body})
 
 
 @pytest.fixture(autouse=True)
@@ -167,32 +78,25 @@ def _stamina_testing() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(name="plan")
-def plan_fixture() -> FaultPlan:
-    """No fault until a test sets one."""
-    return FaultPlan()
+async def _control(server: SimulatorServer, method: str, body: object = None) -> dict[str, Any]:
+    """Call the simulator's ``/__sim__/faults`` control endpoint (no authentication)."""
+    async with httpx.AsyncClient(verify=server.ssl_context(), base_url=server.base_url) as http:
+        reply = await http.request(method, "/__sim__/faults", json=body)
+    assert reply.status_code == 200, reply.text
+    answer: dict[str, Any] = reply.json()
+    return answer
 
 
-@pytest.fixture(name="faulty")
-async def faulty_fixture(
-    sim_config: SimulatorConfig, plan: FaultPlan
-) -> AsyncIterator[SimulatorServer]:
-    """The simulator over TLS with :class:`EndpointFaults` in front of it."""
-    release = asyncio.Event()
-    server = SimulatorServer(sim_config, tls=True)
-    server.app.add_middleware(EndpointFaults, plan=plan, server=server, release=release)
-    async with server:
-        try:
-            yield server
-        finally:
-            release.set()
+async def _inject(server: SimulatorServer, fault: str, endpoint: str, **limits: object) -> None:
+    """Switch one fault on for one endpoint (``""``: every request) through the control API."""
+    rule = {**_RULES.get(fault, {"kind": fault}), "endpoint": endpoint, **limits}
+    await _control(server, "POST", rule)
 
 
-@pytest.fixture(name="simulator")
-async def simulator_fixture(sim_config: SimulatorConfig) -> AsyncIterator[SimulatorServer]:
-    """The rig's simulator (over TLS), without Nagle's delay."""
-    async with SimulatorServer(sim_config, tls=True) as server:
-        yield server
+async def _strikes(server: SimulatorServer) -> int:
+    """How many requests the injected faults broke so far (``GET /__sim__/faults``)."""
+    faults = await _control(server, "GET")
+    return sum(rule["hits"] for rule in faults["endpoints"])
 
 
 async def _collect(server: SimulatorServer, **options: object) -> Collection:
@@ -222,9 +126,9 @@ def _occurrences(snapshot: Snapshot) -> Counter[tuple[str, bool]]:
 
 
 @pytest.fixture(name="baseline")
-async def baseline_fixture(faulty: SimulatorServer) -> Snapshot:
+async def baseline_fixture(simulator: SimulatorServer) -> Snapshot:
     """The snapshot of a scan without faults."""
-    collection = await _collect(faulty)
+    collection = await _collect(simulator)
     assert collection.snapshot.notes == ()
     return collection.snapshot
 
@@ -243,12 +147,12 @@ def _assert_complete(snapshot: Snapshot, baseline: Snapshot, *, exact: bool = Tr
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("kind", TRANSIENT)
 async def test_transient_fault_on_one_endpoint_still_gives_complete_data(
-    faulty, plan, baseline, kind, endpoint
+    simulator, baseline, kind, endpoint
 ):
     """A fault that clears after one reply is retried (or re-logged into): nothing is missing."""
-    plan.kind, plan.endpoint, plan.times = kind, endpoint, 1
-    collection = await _collect(faulty)
-    assert plan.total == 1, "the fault was injected"
+    await _inject(simulator, kind, endpoint, times=1)
+    collection = await _collect(simulator)
+    assert await _strikes(simulator) == 1, "the fault was injected"
     _assert_complete(collection.snapshot, baseline)
     assert collection.snapshot.notes == ()
 
@@ -256,13 +160,13 @@ async def test_transient_fault_on_one_endpoint_still_gives_complete_data(
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("kind", PERSISTENT)
 async def test_persistent_fault_on_one_endpoint_loses_only_that_endpoint(
-    faulty, plan, baseline, kind, endpoint
+    simulator, baseline, kind, endpoint
 ):
     """A fault that never clears costs at most that endpoint, with a note naming it."""
-    plan.kind, plan.endpoint = kind, endpoint
-    collection = await _collect(faulty)
+    await _inject(simulator, kind, endpoint)
+    collection = await _collect(simulator)
     snapshot = collection.snapshot
-    assert plan.total >= 1, "the fault was injected"
+    assert await _strikes(simulator) >= 1, "the fault was injected"
     failed = [p for p in collection.probes if not p.ok]
     assert [p.name for p in failed] == [endpoint]
     if endpoint == "stat/device":
@@ -279,19 +183,14 @@ async def test_persistent_fault_on_one_endpoint_loses_only_that_endpoint(
     else:
         # stat/event falls back to v2 system-log, traffic-flows to stat/ips/event: no gap.
         assert snapshot.notes == ()
-    # From system-log, an alarm's event has another id and key: see the xfail test below.
-    _assert_complete(snapshot, baseline, exact=endpoint != "stat/event")
+    # From system-log an alarm's event has another id: dedup matches them by content.
+    _assert_complete(snapshot, baseline)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="collect/dedup.py: an alarm (list/alarm) is not matched to its v2 system-log event "
-    "(other id and key), so a lost-contact is counted twice when stat/event fails on Network 9",
-)
-async def test_fallback_to_system_log_does_not_count_alarms_twice(faulty, plan, baseline):
+async def test_fallback_to_system_log_does_not_count_alarms_twice(simulator, baseline):
     """With stat/event failing, events from system-log plus list/alarm hold each occurrence once."""
-    plan.kind, plan.endpoint = "500", "stat/event"
-    collection = await _collect(faulty)
+    await _inject(simulator, "500", "stat/event")
+    collection = await _collect(simulator)
     assert _occurrences(collection.snapshot) == _occurrences(baseline)
 
 
@@ -320,11 +219,11 @@ async def test_csrf_rotation_is_followed(simulator, sim_config):
     assert collection.snapshot.events
 
 
-async def test_sessions_expiring_on_every_call_still_collect(faulty, plan, baseline):
+async def test_sessions_expiring_on_every_call_still_collect(simulator, baseline):
     """Even when the session is forgotten before each data call, one re-login per call suffices."""
-    plan.kind, plan.endpoint, plan.times, plan.per_path = "session-expiry", "", 1, True
-    collection = await _collect(faulty)
-    assert plan.total > len(collection.probes)
+    await _inject(simulator, "session-expiry", "", times=1, per_path=True)
+    collection = await _collect(simulator)
+    assert await _strikes(simulator) > len(collection.probes)
     _assert_complete(collection.snapshot, baseline)
 
 
@@ -388,12 +287,12 @@ def _report(outcome: app.ScanOutcome) -> dict:
 
 @pytest.mark.parametrize("endpoint", ["stat/device", "stat/event"])
 async def test_run_once_with_a_hanging_endpoint_reports_within_the_deadline(
-    faulty, plan, tmp_path, endpoint
+    simulator, tmp_path, endpoint
 ):
     """A whole run with one endpoint that never answers still delivers its report in time."""
-    plan.kind, plan.endpoint = "hang", endpoint
+    await _inject(simulator, "hang", endpoint)
     async with asyncio.timeout(DEADLINE_S):
-        (outcome,) = await app.run_once(_settings(faulty, tmp_path), now=frozen_now)
+        (outcome,) = await app.run_once(_settings(simulator, tmp_path), now=frozen_now)
     report = _report(outcome)
     notes = " ".join(n["message"] for n in report["collection_notes"])
     if endpoint == "stat/device":
@@ -403,19 +302,19 @@ async def test_run_once_with_a_hanging_endpoint_reports_within_the_deadline(
     assert report["findings"]
 
 
-async def test_run_once_scan_deadline_turns_a_slow_controller_into_an_error(faulty, plan, tmp_path):
+async def test_run_once_scan_deadline_turns_a_slow_controller_into_an_error(simulator, tmp_path):
     """When the whole scan overruns ``scan_deadline_s``, the run fails with a ScannerError."""
-    plan.kind, plan.endpoint = "hang", "stat/device"
-    settings = _settings(faulty, tmp_path, timeout_s=5.0, scan_deadline_s=0.5)
+    await _inject(simulator, "hang", "stat/device")
+    settings = _settings(simulator, tmp_path, timeout_s=5.0, scan_deadline_s=0.5)
     async with asyncio.timeout(DEADLINE_S):
         with pytest.raises(ScannerError, match="did not finish"):
             await app.run_once(settings, now=frozen_now)
 
 
-async def test_deadline_is_kept_when_the_controller_hangs_after_login(faulty, plan, tmp_path):
+async def test_deadline_is_kept_when_the_controller_hangs_after_login(simulator, tmp_path):
     """A controller that stops answering mid-scan cannot hold the run past its deadline."""
-    plan.kind, plan.endpoint, plan.skip = "hang", "", 3  # GET /, login and self/sites answer
-    settings = _settings(faulty, tmp_path, timeout_s=5.0, scan_deadline_s=0.5)
+    await _inject(simulator, "hang", "", after=3)  # GET /, login and self/sites answer
+    settings = _settings(simulator, tmp_path, timeout_s=5.0, scan_deadline_s=0.5)
     loop = asyncio.get_running_loop()
     started = loop.time()
     async with asyncio.timeout(DEADLINE_S):
@@ -426,11 +325,11 @@ async def test_deadline_is_kept_when_the_controller_hangs_after_login(faulty, pl
 
 @pytest.mark.parametrize("sim_config", [SimulatorConfig(now=frozen_now, scenario="busy-office")])
 @pytest.mark.parametrize("kind", ["session-expiry", "503", "429-retry-after", "html-starting-up"])
-async def test_fault_on_a_later_page_still_collects_every_page(faulty, plan, baseline, kind):
+async def test_fault_on_a_later_page_still_collects_every_page(simulator, baseline, kind):
     """A transient fault on the second stat/event page (of two) still gives every event."""
-    plan.kind, plan.endpoint, plan.times, plan.skip = kind, "stat/event", 1, 1
-    collection = await _collect(faulty)
-    assert plan.total == 1
+    await _inject(simulator, kind, "stat/event", times=1, after=1)
+    collection = await _collect(simulator)
+    assert await _strikes(simulator) == 1
     assert len(baseline.events) > 3000, "the scenario needs two pages"
     _assert_complete(collection.snapshot, baseline)
     assert collection.snapshot.notes == ()
@@ -450,11 +349,11 @@ def retry_waits_fixture() -> Iterator[list[float]]:
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("429-short", 0.01), ("429-long", 0.02)])
-async def test_retry_after_is_honoured_up_to_the_bound(  # noqa: PLR0917 - fixtures + params
-    faulty, plan, baseline, retry_waits, kind, expected
+async def test_retry_after_is_honoured_up_to_the_bound(
+    simulator, baseline, retry_waits, kind, expected
 ):
     """A data call's 429 waits exactly Retry-After (capped at max_retry_after_s), then succeeds."""
-    plan.kind, plan.endpoint, plan.times = kind, "stat/device", 1
-    collection = await _collect(faulty, max_retry_after_s=0.02)
+    await _inject(simulator, kind, "stat/device", times=1)
+    collection = await _collect(simulator, max_retry_after_s=0.02)
     assert retry_waits == [pytest.approx(expected)]
     _assert_complete(collection.snapshot, baseline)

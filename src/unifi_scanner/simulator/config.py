@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -15,6 +15,9 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_PASSWORD",
     "DEFAULT_USERNAME",
+    "FAULT_KINDS",
+    "EndpointFault",
+    "FaultKind",
     "Faults",
     "Flavour",
     "GeneratorSpec",
@@ -33,6 +36,60 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+FaultKind = Literal[
+    "latency",
+    "500",
+    "502",
+    "503",
+    "starting-up",
+    "malformed-json",
+    "truncated-json",
+    "unexpected-shape",
+    "rc-error",
+    "v2-error",
+    "429",
+    "hang",
+    "session-expiry",
+    "csrf-rotation",
+    "ws-drop",
+    "flows-old-form",
+]
+FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
+"""Every :data:`FaultKind` (see the faults table in ``docs/simulator.md``)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndpointFault:
+    """One fault on the requests whose path ends with ``endpoint`` (see ``docs/simulator.md``).
+
+    Args:
+        kind: what goes wrong (a :data:`FaultKind`).
+        endpoint: a path suffix made of whole segments (``"stat/event"``, ``"self/sites"``,
+            ``"traffic-flows"``, ``"system-log/all"``, ``"events"`` for the websocket, ``*`` as
+            a wildcard); ``""`` matches every request but the control endpoints.
+        times: how many times it strikes before the endpoint recovers (``None``: until cleared).
+        after: matching requests let through untouched first (``ws-drop``: frames sent on each
+            connection before it is dropped).
+        per_path: count ``after`` and ``times`` for each distinct path instead of overall.
+        seconds: ``latency``: the delay (default 1); ``429``: the ``Retry-After`` value
+            (default 1); ``hang``: the longest a request is held (default 300).
+        every: ``csrf-rotation``: rotate the CSRF token on every ``every``-th matching request.
+        message: ``rc-error``: ``meta.msg`` (default ``api.err.ServerError``); ``v2-error``:
+            ``message`` (default ``Internal error``).
+        status: ``rc-error`` / ``v2-error``: the HTTP status (defaults 200 and 500).
+    """
+
+    kind: FaultKind
+    endpoint: str = ""
+    times: int | None = None
+    after: int = 0
+    per_path: bool = False
+    seconds: float | None = None
+    every: int = 1
+    message: str | None = None
+    status: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Faults:
     """Fault switches; the initial values, flipped at run time through ``/__sim__/faults``.
@@ -43,12 +100,14 @@ class Faults:
         delay: seconds to wait before answering each controller request.
         malformed: endpoint names (``"stat/device"``, ``"system-log"``, ``"login"``…) whose
             reply is cut short so that it is not valid JSON.
+        endpoints: per-endpoint faults, applied in order.
     """
 
     status: int | None = None
     starting_up: bool = False
     delay: float = 0.0
     malformed: frozenset[str] = frozenset()
+    endpoints: tuple[EndpointFault, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

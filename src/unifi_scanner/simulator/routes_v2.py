@@ -24,6 +24,9 @@ FLOW_PAGE_MAX = 100
 """The largest ``pageSize`` ``traffic-flows`` accepts."""
 
 _SEVERITIES = ("LOW", "MEDIUM", "HIGH", "VERY_HIGH")
+_OLD_FLOW_KEYS = frozenset({"limit", "offset", "timeRange"})
+_OLD_FLOW_LIMIT_MAX = 1000
+_TIME_RANGES = {"1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000}
 
 
 def _enum_error(value: str, allowed: Any) -> Response:  # noqa: ANN401
@@ -117,6 +120,10 @@ async def _traffic_flows(request: Request, state: SimulatorState) -> Response:
     body = await json_body(request)
     if body is None:
         return v2_error(400, "JSON parse error: body is not a JSON object")
+    if _OLD_FLOW_KEYS & set(body):
+        return _old_traffic_flows(body, state)
+    if state.book.strikes_once(request.scope["path"], "flows-old-form") is not None:
+        return v2_error(400, 'JSON parse error: Unrecognized field "pageNumber"')
     paging = _page_numbers(body, FLOW_PAGE_MAX)
     if paging is None or not 1 <= paging[1] <= FLOW_PAGE_MAX:
         return v2_error(400, f"pageSize must be between 1 and {FLOW_PAGE_MAX}")
@@ -135,6 +142,33 @@ async def _traffic_flows(request: Request, state: SimulatorState) -> Response:
             "has_next": has_next,
             "page_number": number,
             "page_size": size,
+            "total_count": total,
+        },
+    )
+
+
+def _old_traffic_flows(body: dict[str, Any], state: SimulatorState) -> Response:
+    """Older firmware's ``{"limit","offset","timeRange"}`` form of ``traffic-flows``."""
+    limit, offset = body.get("limit", FLOW_PAGE_MAX), body.get("offset", 0)
+    name = body.get("timeRange", "24h")
+    span = _TIME_RANGES.get(name) if isinstance(name, str) else None
+    if not isinstance(limit, int) or not isinstance(offset, int) or offset < 0:
+        return v2_error(400, "limit and offset must be non-negative integers")
+    if not 1 <= limit <= _OLD_FLOW_LIMIT_MAX or span is None:
+        return v2_error(
+            400,
+            f"limit must be 1..{_OLD_FLOW_LIMIT_MAX}, timeRange one of {', '.join(_TIME_RANGES)}",
+        )
+    now_ms = int(state.config.now().timestamp() * 1000)
+    flows = state.site.flow_feed().window(now_ms - span, None)
+    total = len(flows)
+    return state.reply(
+        "traffic-flows",
+        {
+            "data": flows.page(offset, min(offset + limit, total)),
+            "has_next": offset + limit < total,
+            "page_number": offset // limit,
+            "page_size": limit,
             "total_count": total,
         },
     )

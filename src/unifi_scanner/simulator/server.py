@@ -171,6 +171,7 @@ class SimulatorServer:
         """Close open websockets, stop uvicorn and remove the certificate files."""
         if self._server is not None and self._task is not None:
             self.state.broadcast("drop", "")
+            self.state.book.release()  # requests held by a "hang" fault answer now
             self._server.should_exit = True
             await self._task
         self._server = self._task = None

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from unifi_scanner.simulator.auth import Session, SessionStore
 from unifi_scanner.simulator.config import GeneratorSpec
+from unifi_scanner.simulator.faults import FaultBook
 from unifi_scanner.simulator.scenarios import load_scenario
 from unifi_scanner.simulator.site import Site, build_site
 
@@ -57,14 +58,23 @@ class SimulatorState:
     config: SimulatorConfig
     site: Site = field(init=False)
     sessions: SessionStore = field(init=False)
-    faults: Faults = field(init=False)
+    book: FaultBook = field(init=False)
     websockets: set[asyncio.Queue[tuple[str, str]]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         """Build the site from the scenario at the current time."""
         self.sessions = SessionStore(self.config)
-        self.faults = self.config.faults
+        self.book = FaultBook(self.config.faults)
         self.rebuild()
+
+    @property
+    def faults(self) -> Faults:
+        """The faults in force; assigning replaces them all (their counters start again)."""
+        return self.book.faults
+
+    @faults.setter
+    def faults(self, faults: Faults) -> None:
+        self.book.set(faults)
 
     def rebuild(self) -> None:
         """Build the site again from the scenario, relative to the clock's current time."""
@@ -109,7 +119,7 @@ class SimulatorState:
             session = self.sessions.lookup(request.cookies.get("unifises"))
             if session is None:
                 return classic_error("api.err.LoginRequired", 401)
-            return Auth(session, self.sessions.count_request(session))
+            return Auth(session, self._count(session, request))
         key = request.headers.get("x-api-key")
         if key is not None:
             return Auth(None) if config.api_key and key == config.api_key else unauthorized()
@@ -121,7 +131,11 @@ class SimulatorState:
             session, request.headers.get("x-csrf-token")
         ):
             return unauthorized()
-        return Auth(session, self.sessions.count_request(session))
+        return Auth(session, self._count(session, request))
+
+    def _count(self, session: Session, request: HTTPConnection) -> str | None:
+        rotate = self.book.strikes_once(request.scope["path"], "csrf-rotation") is not None
+        return self.sessions.count_request(session, rotate=rotate)
 
     def reply(
         self,

@@ -44,6 +44,28 @@ def _greeting(state: SimulatorState) -> list[str]:
     ]
 
 
+class _Frames:
+    """Sends data frames; closes the connection once ``limit`` were sent (``ws-drop`` fault)."""
+
+    def __init__(self, websocket: WebSocket, limit: int | None) -> None:
+        self.websocket = websocket
+        self.limit = limit
+        self.sent = 0
+
+    async def dropped(self) -> bool:
+        """Close with :data:`CLOSE_DROPPED` when the limit is reached; whether it was."""
+        if self.limit is None or self.sent < self.limit:
+            return False
+        await self.websocket.close(code=CLOSE_DROPPED)
+        return True
+
+    async def send(self, text: str) -> bool:
+        """Send one frame; ``False`` when the connection was dropped after it."""
+        await self.websocket.send_text(text)
+        self.sent += 1
+        return not await self.dropped()
+
+
 async def _events(websocket: WebSocket) -> None:
     state: SimulatorState = websocket.app.state.sim
     if (
@@ -53,13 +75,28 @@ async def _events(websocket: WebSocket) -> None:
         await websocket.close(code=1008)
         return
     await websocket.accept()
+    drop = state.book.strikes_once(websocket.scope["path"], "ws-drop", use_after=False)
+    frames = _Frames(websocket, None if drop is None else drop.after)
+    if await frames.dropped():
+        return
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
     state.websockets.add(queue)
+    try:
+        for frame in _greeting(state):
+            if not await frames.send(frame):
+                return
+        await _serve(websocket, queue, frames)
+    finally:
+        state.websockets.discard(queue)
+
+
+async def _serve(
+    websocket: WebSocket, queue: asyncio.Queue[tuple[str, str]], frames: _Frames
+) -> None:
+    """Answer pings and pass queued frames on until the client leaves or a drop."""
     receiver = asyncio.ensure_future(websocket.receive())
     getter = asyncio.ensure_future(queue.get())
     try:
-        for frame in _greeting(state):
-            await websocket.send_text(frame)
         while True:
             done, _ = await asyncio.wait({receiver, getter}, return_when=asyncio.FIRST_COMPLETED)
             if receiver in done:
@@ -74,10 +111,10 @@ async def _events(websocket: WebSocket) -> None:
                 if kind == "drop":
                     await websocket.close(code=CLOSE_DROPPED)
                     return
-                await websocket.send_text(text)
+                if not await frames.send(text):
+                    return
                 getter = asyncio.ensure_future(queue.get())
     finally:
-        state.websockets.discard(queue)
         for task in (receiver, getter):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
