@@ -136,3 +136,18 @@ async def test_unknown_site_is_a_config_error_listing_the_sites(settings):
 
     with pytest.raises(ConfigError, match="default"):
         await app.run_once(settings.model_copy(update={"site": "branch"}), now=frozen_now)
+
+
+@pytest.mark.parametrize(
+    "sim_config",
+    [SimulatorConfig(now=frozen_now, scenario="busy-office", network=10)],
+)
+async def test_busy_office_on_network10_gives_a_short_report(settings):
+    """Thousands of generated v2 events over TLS become tens of findings, not thousands."""
+    (outcome,) = await app.run_once(settings, now=frozen_now)
+    report = _json_report(outcome)
+    jsonschema.validate(report, SCHEMA)
+    events = sum(f["count"] for f in report["findings"])
+    assert events > 5000
+    assert 5 <= len(report["findings"]) <= 300
+    assert outcome.problems == ()
