@@ -32,6 +32,16 @@ _SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 
+# Session material that is not configured (so not in `secrets`) but must never reach a log:
+# cookies and tokens the controller hands out, in header dumps of httpx/httpcore/websockets.
+_SESSION_MATERIAL = re.compile(
+    r"(?P<name>\b(?:TOKEN|unifises|csrf_token|UBIC_2FA)=|"
+    r"\b(?:X-CSRF-Token|X-Updated-CSRF-Token|X-API-KEY|Authorization|Cookie|Set-Cookie)"
+    r"(?:['\"]?\s*[:,]\s*(?:(?-i:b)['\"]|['\"])?|\s+))"
+    r"(?P<value>(?:Bearer\s+|Basic\s+)?[^\s;,'\"]+)",
+    re.IGNORECASE,
+)
+
 _LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING}
 _LEVELS |= {"ERROR": logging.ERROR, "CRITICAL": logging.CRITICAL}
 
@@ -47,7 +57,8 @@ class SecretRedactor:
     It replaces (a) the value of every key that looks secret (``password``, ``token``,
     ``api_key``, ``secret``, ``authorization``, ``cookie``…) and (b) every occurrence of a
     configured secret value inside any string, at any depth (dicts, lists, exception text), with
-    ``**********``.
+    ``**********``; session cookies and tokens the controller hands out (``TOKEN=``,
+    ``unifises=``, ``X-CSRF-Token``, ``X-API-KEY``, ``Authorization``) are masked too.
 
     Args:
         secrets: the secret values to look for, e.g. ``config.secret_values(settings)``.
@@ -85,6 +96,7 @@ class SecretRedactor:
         return value if redacted == text else redacted
 
     def _text(self, text: str) -> str:
+        text = _SESSION_MATERIAL.sub(lambda m: m.group("name") + MASK, text)
         if self._pattern is None:
             return text
         return self._pattern.sub(MASK, text)

@@ -250,7 +250,8 @@ class Outbox:
             return
         try:
             receipt = await deliverer.deliver(report, record["rendered"])
-        except DeliveryError as err:
+        except Exception as err:  # noqa: BLE001 - one channel's bug must not stop the others
+            _log_unexpected(deliverer.name, err)
             self._failing[deliverer.name] = str(err)
             attempts = int(record["attempts"]) + 1
             updated = {**record, "attempts": attempts, "last_error": str(err)}
@@ -347,7 +348,8 @@ class Outbox:
                 continue
             try:
                 receipt = await deliverer.deliver(report, available)
-            except DeliveryError as err:
+            except Exception as err:  # noqa: BLE001 - one channel's bug must not stop the others
+                _log_unexpected(deliverer.name, err)
                 _log.error("delivery failed", channel=deliverer.name, error=str(err))
                 self._failing[deliverer.name] = str(err)
                 record.update(attempts=record["attempts"] + 1, last_error=str(err))
@@ -362,3 +364,9 @@ class Outbox:
             tally.receipts.append(receipt)
             self._remember_delivered(key, record, receipt)
         return tally.result()
+
+
+def _log_unexpected(channel: str, err: Exception) -> None:
+    """A deliverer should only raise DeliveryError; anything else is a bug worth a traceback."""
+    if not isinstance(err, DeliveryError):
+        _log.error("deliverer raised unexpectedly", channel=channel, exc_info=err)

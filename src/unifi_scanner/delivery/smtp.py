@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["SmtpDeliverer", "build_message", "subject_line"]
 
 _FORMATS = ("text", "html")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Control characters and every other line break str.splitlines() knows (header injection).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
 def subject_line(report: Report, prefix: str = "UniFi Scanner") -> str:
@@ -152,13 +153,16 @@ class SmtpDeliverer:
                 recipient, or timed out. The password never appears in the message.
         """
         require_formats(self.name, _FORMATS, rendered)
-        message = build_message(
-            report,
-            rendered,
-            sender=self._sender,
-            recipients=self._recipients,
-            subject_prefix=self._subject_prefix,
-        )
+        try:
+            message = build_message(
+                report,
+                rendered,
+                sender=self._sender,
+                recipients=self._recipients,
+                subject_prefix=self._subject_prefix,
+            )
+        except (ValueError, TypeError) as err:
+            raise DeliveryError(f"the e-mail could not be built: {err}", channel=self.name) from err
         try:
             refused, reply = await aiosmtplib.send(
                 message,

@@ -73,3 +73,20 @@ def test_as_time_integer_fast_path_matches_the_general_reading(value):
     seconds = value / 1000 if value >= 100_000_000_000 else value
     assert as_time(value) == datetime.fromtimestamp(seconds, tz=UTC)
     assert as_time(float(value)) == as_time(value)
+
+
+def test_time_that_overflows_on_conversion_is_unknown_not_a_crash():
+    """Year 1 at +14:00 cannot be converted to UTC: it reads as no time, never an exception."""
+    from unifi_scanner.collect.normalize._coerce import as_time
+
+    assert as_time("0001-01-01T00:00:00+14:00") is None
+
+
+def test_an_event_with_an_overflowing_date_is_skipped_not_fatal():
+    """normalize_all skips an item whose conversion overflows and keeps the others."""
+    from unifi_scanner.collect import event_from_classic, normalize_all
+
+    good = {"_id": "a", "key": "EVT_WU_Roam", "time": 1795665741958}
+    bad = {"_id": "b", "key": "EVT_WU_Roam", "time": 10**30}
+    result = normalize_all(event_from_classic, [bad, good], what="events")
+    assert [e.id for e in result.items] == ["a"]

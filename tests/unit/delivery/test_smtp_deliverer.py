@@ -252,3 +252,24 @@ def test_subject_counts_each_severity(report):
         report, findings=(finding,), summary=SeverityCounts(severe=1, medium=2, low=3)
     )
     assert subject_line(busy, "Lab") == "[Lab] Home: 1 severe, 2 medium, 3 low"
+
+
+@pytest.mark.parametrize("breaker", ["\u2028", "\u2029", "\x85", "\r\n"])
+def test_unicode_line_breaks_in_the_site_name_cannot_break_the_subject(breaker):
+    """Every line break str.splitlines() knows is flattened out of the subject line."""
+    from datetime import UTC, datetime
+
+    from unifi_scanner.collect import ControllerInfo, Flavour, Site, Snapshot, Window
+    from unifi_scanner.delivery import subject_line
+    from unifi_scanner.integrations import IntegrationResults
+    from unifi_scanner.reports import build_report
+
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    snapshot = Snapshot(
+        site=Site(id="s", name="default", description=f"Office{breaker}Bcc: evil@example.com"),
+        controller=ControllerInfo(flavour=Flavour.UNIFI_OS),
+        window=Window(start=now, end=now),
+    )
+    report = build_report(snapshot, [], IntegrationResults(), generated_at=now)
+    subject = subject_line(report)
+    assert len(subject.splitlines()) == 1

@@ -176,3 +176,23 @@ def test_secret_keys_keep_none_and_booleans():
     """password=None and password_set=True stay visible; they are not secrets."""
     event = SecretRedactor()(None, "info", {"password": None, "password_set": True})
     assert event == {"password": None, "password_set": True}
+
+
+@pytest.mark.parametrize(
+    ("line", "leak"),
+    [
+        ("> Cookie: TOKEN=eyJhbGciOi.payload.sig", "eyJhbGciOi"),
+        ("< Set-Cookie: unifises=0123456789abcdef; path=/", "0123456789abcdef"),
+        ("(b'X-CSRF-Token', b'e9770b28-1ff3-4379')", "e9770b28"),
+        ("< X-Updated-CSRF-Token: 11112222-3333", "11112222"),
+        ("> X-API-KEY: sim-readonly-api-key", "sim-readonly"),
+        ("Authorization: Bearer abc.def.ghi", "abc.def"),
+    ],
+)
+def test_session_material_in_debug_wire_logs_is_masked(stream, line, leak):
+    """Cookies and tokens the controller hands out never reach the log, even at DEBUG."""
+    configure_logging(level="DEBUG", fmt="json", stream=stream)
+    logging.getLogger("websockets.client").debug(line)
+    (record,) = _json_lines(stream)
+    assert leak not in json.dumps(record)
+    assert "**********" in record["event"]

@@ -93,9 +93,9 @@ def as_time(value: object) -> datetime | None:
     if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
         try:
             parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except (ValueError, OverflowError):  # year 1 at +14:00 overflows on conversion
             return None
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     number = as_float(value)
     if number is None or number <= 0:
         return None

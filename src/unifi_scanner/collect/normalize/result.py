@@ -48,7 +48,7 @@ def normalize_all(
     for item in items:
         try:
             done.append(convert(item))
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as err:
             skipped += 1
             first = first or f"{type(err).__name__}: {err}"
     if skipped:
