@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from unifi_scanner import app as composition
 from unifi_scanner.__about__ import __version__
@@ -35,8 +37,20 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup off: controller strings (site names, error bodies) must never be read as Rich markup.
+_out = Console(highlight=False, soft_wrap=True, markup=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: object) -> str:
+    """Untrusted text for the terminal: no escape sequences or other control characters."""
+    return _CONTROL.sub("", str(text))
+
+
+def _styled(label: str, style: str, text: object) -> Text:
+    return Text.assemble((label, style), " ", _safe(text))
+
 
 ConfigOption = Annotated[
     Path | None,
@@ -74,7 +88,7 @@ def _settings(config: Path | None, **overrides: object) -> Settings:
         if overrides:
             settings = settings.model_copy(update=overrides)
     except ConfigError as err:
-        _err.print(f"[bold red]Configuration error[/]\n{err}", markup=True, highlight=False)
+        _err.print(_styled("Configuration error", "bold red", f"\n{err}"))
         raise typer.Exit(EXIT_CONFIG) from None
     configure_logging(
         level=settings.log_level, fmt=settings.log_format, secrets=secret_values(settings)
@@ -83,21 +97,23 @@ def _settings(config: Path | None, **overrides: object) -> Settings:
 
 
 def _fail(err: ScannerError) -> typer.Exit:
-    _err.print(f"[bold red]Error:[/] {typer.style(str(err), bold=False)}", markup=True)
+    _err.print(_styled("Error:", "bold red", err))
     return typer.Exit(EXIT_CONFIG if isinstance(err, ConfigError) else EXIT_FAILED)
 
 
 def _print_outcome(outcome: composition.ScanOutcome) -> None:
     summary = outcome.report.summary
     _out.print(
-        f"Site [bold]{outcome.report.site.name}[/]: "
-        f"{summary.severe} severe, {summary.medium} medium, {summary.low} low",
-        markup=True,
+        Text.assemble(
+            "Site ",
+            (_safe(outcome.report.site.name), "bold"),
+            f": {summary.severe} severe, {summary.medium} medium, {summary.low} low",
+        )
     )
     for path in outcome.files:
-        _out.print(f"  wrote {path}")
+        _out.print(f"  wrote {_safe(path)}")
     for line in outcome.problems:
-        _err.print(f"[yellow]warning:[/] {line}", markup=True)
+        _err.print(_styled("warning:", "yellow", line))
 
 
 @cli.command()
@@ -224,13 +240,13 @@ def check(config: ConfigOption = None) -> None:
         result = asyncio.run(composition.check(settings))
     except ScannerError as err:
         raise _fail(err) from None
-    _out.print(f"Controller: {result.base_url}")
-    _out.print(f"Flavour:    {result.flavour}")
-    _out.print(f"Version:    {result.version or 'unknown'}")
-    _out.print(f"Sites:      {', '.join(result.sites) or 'none'}")
+    _out.print(f"Controller: {_safe(result.base_url)}")
+    _out.print(f"Flavour:    {_safe(result.flavour)}")
+    _out.print(f"Version:    {_safe(result.version or 'unknown')}")
+    _out.print(f"Sites:      {_safe(', '.join(result.sites) or 'none')}")
     table = Table("endpoint", "answer", title="Endpoints")
     for endpoint, answer in result.endpoints:
-        table.add_row(endpoint, answer)
+        table.add_row(_safe(endpoint), _safe(answer))
     _out.print(table)
     if not result.ok:
         raise typer.Exit(EXIT_FAILED)
@@ -283,7 +299,7 @@ def integrations(config: ConfigOption = None) -> None:
         return
     table = Table("integration", "configured", "last status", "last success", "breaker")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(_safe(cell) for cell in row))
     _out.print(table)
 
 

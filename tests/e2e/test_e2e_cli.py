@@ -106,3 +106,18 @@ def test_demo_command_in_a_subprocess_writes_valid_reports(tmp_path):
         ".md",
         ".txt",
     }
+
+
+def test_hostile_text_in_an_error_is_printed_inert(monkeypatch):
+    """Rich markup and escape sequences in a controller's error text are shown, not run."""
+    from unifi_scanner import app as composition
+    from unifi_scanner.errors import ControllerResponseError
+
+    def hostile(*args, **kwargs):
+        raise ControllerResponseError("api.err.[/x] [bold]boom\x1b[2J")
+
+    monkeypatch.setattr(composition, "analyze_files", hostile)
+    result = _invoke(["analyze", __file__])
+    assert result.exit_code == 1
+    assert "[/x] [bold]boom" in result.output
+    assert "\x1b" not in result.output
