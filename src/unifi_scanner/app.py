@@ -28,6 +28,7 @@ from unifi_scanner.collect import (
     Window,
     load_export,
     merge_live,
+    reported_identity,
     without_ids,
 )
 from unifi_scanner.controller import ControllerClient, Flavour, build_ssl_context
@@ -94,11 +95,14 @@ class ScanOutcome:
         report: the report.
         receipts: one per deliverer that succeeded.
         problems: one line per format that failed to render or channel that failed to deliver.
+        secured: the report was delivered, or is kept in the outbox for the next run, so its
+            events count as reported and the window moved on.
     """
 
     report: Report
     receipts: tuple[DeliveryReceipt, ...] = ()
     problems: tuple[str, ...] = ()
+    secured: bool = False
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -202,13 +206,14 @@ def _unseen(store: StateStore, snapshot: Snapshot) -> tuple[Snapshot, list[str]]
         The snapshot with a lazy view of the fresh events, and the fresh events' ids (read in
         the same single pass, to be marked as reported once delivery worked).
     """
-    ids = [event.id for event in snapshot.events]
+    ids = [reported_identity(event) for event in snapshot.events]
     seen = store.seen_ids(snapshot.site.name, ids)
     if not seen:
         return snapshot, ids
     _log.info("already reported events skipped", site=snapshot.site.name, count=len(seen))
     fresh = [event_id for event_id in ids if event_id not in seen]
-    return dataclasses.replace(snapshot, events=without_ids(snapshot.events, seen)), fresh
+    events = without_ids(snapshot.events, seen, reported_identity)
+    return dataclasses.replace(snapshot, events=events), fresh
 
 
 async def _collect(
@@ -313,6 +318,10 @@ async def run_once(
             )
             for collection in collections
         ]
+        if outcomes and all(outcome.secured for outcome in outcomes):
+            # `site=all` shares one window: it moves on only when every site's report is safe.
+            store_end = max(outcome.report.period.end for outcome in outcomes)
+            state.set_window_end("*", store_end)
         if outcomes and (flushed.receipts or flushed.problems):
             first = outcomes[0]
             outcomes[0] = dataclasses.replace(
@@ -357,7 +366,6 @@ async def _report_site(
         store.mark_seen(site, ids, now())
         store.prune_seen(now() - timedelta(days=SEEN_RETENTION_DAYS))
         store.set_window_end(site, snapshot.window.end)
-        store.set_window_end("*", snapshot.window.end)
     _log.info(
         "scan finished",
         site=snapshot.site.name,
@@ -365,7 +373,7 @@ async def _report_site(
         events=len(ids),
         problems=len(problems),
     )
-    return ScanOutcome(report=report, receipts=receipts, problems=problems)
+    return ScanOutcome(report=report, receipts=receipts, problems=problems, secured=secured)
 
 
 async def run_demo(

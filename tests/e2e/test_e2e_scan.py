@@ -128,6 +128,14 @@ async def test_site_all_scans_every_site_the_account_sees(settings):
     outcomes = await app.run_once(everything, now=frozen_now)
     assert [o.report.site.name for o in outcomes] == ["default"]
     assert outcomes[0].report.findings
+    assert all(o.secured for o in outcomes)
+    from unifi_scanner.state import SqliteStateStore
+
+    store = SqliteStateStore(settings.state_path, frozen_now)
+    try:
+        assert store.get_window_end("*") == FROZEN, "the shared window moved on"
+    finally:
+        store.close()
 
 
 async def test_unknown_site_is_a_config_error_listing_the_sites(settings):

@@ -1,7 +1,7 @@
 """Stage 2: collect one scan into a typed :class:`Snapshot` (probing, paging, normalising)."""
 
 from unifi_scanner.collect.coordinator import Collection, Collector, Probe
-from unifi_scanner.collect.dedup import dedupe_events
+from unifi_scanner.collect.dedup import dedupe_events, reported_identity
 from unifi_scanner.collect.export import classify_item, load_export
 from unifi_scanner.collect.live import LiveCollector, LiveStats, merge_live
 from unifi_scanner.collect.models import (
@@ -78,6 +78,7 @@ __all__ = [
     "load_export",
     "merge_live",
     "normalize_all",
+    "reported_identity",
     "site_from_payload",
     "without_ids",
 ]

@@ -29,7 +29,7 @@ from unifi_scanner.collect.normalize import IPS_KEY, TRAFFIC_FLOW_KEY
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["dedupe_events"]
+__all__ = ["dedupe_events", "reported_identity"]
 
 _PRIORITY: Final = {
     EventSource.IPS: 0,
@@ -132,3 +132,12 @@ def dedupe_events(events: Iterable[Event]) -> tuple[Event, ...]:
     others = _drop_alarm_copies([event for event in by_id.values() if not _is_ips(event)])
     unique = others + _merge_ips_by_content(ips)
     return tuple(sorted(unique, key=lambda e: (e.time, e.id)))
+
+
+def reported_identity(event: Event) -> str:
+    """What identifies an event across runs, as the state store's seen ids remember it.
+
+    The same rule as within a scan: an IPS alert is its id whatever endpoint reported it; any
+    other event is its id *and* key, since real controllers reuse an ``_id`` across keys.
+    """
+    return event.id if _is_ips(event) else f"{event.id}|{event.key}"

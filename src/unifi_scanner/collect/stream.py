@@ -45,7 +45,7 @@ from unifi_scanner.collect.dedup import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable, Iterator
     from pathlib import Path
 
     from unifi_scanner.collect.models import Event
@@ -260,16 +260,23 @@ def _copy_of(alarm: Event, what: tuple[str, str], stamp: int) -> bool:
     return occurrence(alarm) == what and abs(second(alarm) - stamp) <= ALARM_SLACK_S
 
 
-class _Without:
-    """A filtered view of events: those whose id is not in ``ids`` (re-iterable, sized)."""
+def _event_id(event: Event) -> str:
+    return event.id
 
-    def __init__(self, events: Collection[Event], ids: frozenset[str]) -> None:
+
+class _Without:
+    """A filtered view of events: those whose identity is not in ``ids`` (re-iterable, sized)."""
+
+    def __init__(
+        self, events: Collection[Event], ids: frozenset[str], identity: Callable[[Event], str]
+    ) -> None:
         self._events = events
         self._ids = ids
+        self._identity = identity
         self._length: int | None = None
 
     def __iter__(self) -> Iterator[Event]:
-        return (event for event in self._events if event.id not in self._ids)
+        return (event for event in self._events if self._identity(event) not in self._ids)
 
     def __len__(self) -> int:
         if self._length is None:
@@ -280,19 +287,25 @@ class _Without:
         return any(event == item for event in self)
 
 
-def without_ids(events: Collection[Event], ids: frozenset[str]) -> Collection[Event]:
-    """The events whose id is not in ``ids``, without copying a stream into memory.
+def without_ids(
+    events: Collection[Event],
+    ids: frozenset[str],
+    identity: Callable[[Event], str] = _event_id,
+) -> Collection[Event]:
+    """The events whose identity is not in ``ids``, without copying a stream into memory.
 
     A tuple gives a tuple; any other collection (an :class:`EventSpool`) gives a lazy view
     that filters on each pass.
 
     Args:
         events: ``snapshot.events``.
-        ids: ids to leave out (e.g. those already reported).
+        ids: identities to leave out (e.g. those already reported).
+        identity: what identifies an event in ``ids`` (its id by default; see
+            :func:`~unifi_scanner.collect.reported_identity`).
 
     Returns:
         The remaining events, in the same order.
     """
     if isinstance(events, tuple):
-        return tuple(event for event in events if event.id not in ids)
-    return _Without(events, ids)
+        return tuple(event for event in events if identity(event) not in ids)
+    return _Without(events, ids, identity)

@@ -24,7 +24,10 @@ __all__ = ["ChatFormat", "chat_payload", "detect_format", "summary_lines"]
 TOP_FINDINGS = 5
 _DISCORD_LIMIT = 2000
 _SLACK_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# Markdown that Discord and Teams render: escaped in controller text so a hostname like
+# "[Reset your password](https://evil)" stays text instead of becoming a link.
+_MARKDOWN = re.compile(r"([\\`*_\[\]()<>|~])")
 
 
 class ChatFormat(enum.StrEnum):
@@ -63,12 +66,19 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text).strip()
 
 
-def summary_lines(report: Report, *, limit: int = TOP_FINDINGS) -> tuple[str, list[str]]:
+def _markdown_clean(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", _clean(text))
+
+
+def summary_lines(
+    report: Report, *, limit: int = TOP_FINDINGS, markdown: bool = False
+) -> tuple[str, list[str]]:
     """Return the headline and the body lines of a chat summary of ``report``.
 
     Args:
         report: the report.
         limit: how many findings to list (most severe first, as the report orders them).
+        markdown: escape Markdown in controller text (for services that render it).
 
     Returns:
         The headline (the e-mail subject line) and the lines under it: the period, one line
@@ -77,17 +87,19 @@ def summary_lines(report: Report, *, limit: int = TOP_FINDINGS) -> tuple[str, li
     start = report.period.start.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     end = report.period.end.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     lines = [f"Period: {start} to {end} UTC"]
+    clean = _markdown_clean if markdown else _clean
     for finding in report.findings[:limit]:
-        line = f"{finding.severity.upper()}: {_clean(finding.title)}"
+        line = f"{finding.severity.upper()}: {clean(finding.title)}"
         if finding.subject:
-            line += f" ({_clean(finding.subject)})"
+            line += f" ({clean(finding.subject)})"
         if finding.count > 1:
             line += f" x{finding.count}"
         lines.append(line)
     hidden = len(report.findings) - limit
     if hidden > 0:
         lines.append(f"... and {hidden} more")
-    return subject_line(report), lines
+    headline = subject_line(report)
+    return (_MARKDOWN.sub(r"\\\1", headline) if markdown else headline), lines
 
 
 def _slack(headline: str, lines: list[str]) -> dict[str, Any]:
@@ -140,7 +152,9 @@ def chat_payload(chat_format: ChatFormat, report: Report) -> dict[str, Any]:
     Raises:
         ValueError: ``chat_format`` is not a chat service.
     """
-    headline, lines = summary_lines(report)
+    headline, lines = summary_lines(
+        report, markdown=chat_format in {ChatFormat.DISCORD, ChatFormat.TEAMS}
+    )
     if chat_format is ChatFormat.SLACK:
         return _slack(headline, lines)
     if chat_format is ChatFormat.DISCORD:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -32,10 +33,10 @@ def test_discord_lists_top_findings_without_mentions(busy_report):
     body = chat_payload(ChatFormat.DISCORD, busy_report)
     assert body["allowed_mentions"] == {"parse": []}
     lines = body["content"].splitlines()
-    assert lines[0] == "**[UniFi Scanner] Home: 2 severe, 2 medium, 3 low**"
+    assert lines[0] == r"**\[UniFi Scanner\] Home: 2 severe, 2 medium, 3 low**"
     assert lines[1] == "Period: 2026-11-25 06:00 to 2026-11-26 06:00 UTC"
-    assert lines[2] == "SEVERE: Problem <2> & more (AP-2) x2"
-    assert lines[3] == "SEVERE: Problem <1> & more (AP-1)"
+    assert lines[2] == r"SEVERE: Problem \<2\> & more (AP-2) x2"
+    assert lines[3] == r"SEVERE: Problem \<1\> & more (AP-1)"
     assert len(lines) == 2 + 5 + 1
     assert lines[-1] == "... and 2 more"
 
@@ -57,9 +58,9 @@ def test_teams_posts_an_adaptive_card(busy_report):
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard"
     texts = [block["text"] for block in card["body"]]
-    assert texts[0] == "[UniFi Scanner] Home: 2 severe, 2 medium, 3 low"
+    assert texts[0] == r"\[UniFi Scanner\] Home: 2 severe, 2 medium, 3 low"
     assert card["body"][0]["weight"] == "Bolder"
-    assert "LOW: Problem <7> & more (AP-7) x7" in texts
+    assert r"LOW: Problem \<7\> & more (AP-7) x7" in texts
 
 
 def test_empty_report_says_no_problems(report):
@@ -84,3 +85,12 @@ def test_webhook_settings_defaults_and_format():
     assert WebhookSettings(urls=("https://a.example/x",)).format == "auto"
     assert settings.attempts == 4
     assert settings.max_retry_after_s == 60.0
+
+
+@pytest.mark.parametrize("fmt", [ChatFormat.DISCORD, ChatFormat.TEAMS])
+def test_controller_text_cannot_become_a_link(busy_report, fmt):
+    """A hostile client name stays text in services that render Markdown."""
+    hostile = "[Reset your password](https://evil.example)"
+    findings = tuple(dataclasses.replace(f, subject=hostile) for f in busy_report.findings)
+    body = chat_payload(fmt, dataclasses.replace(busy_report, findings=findings))
+    assert "[Reset your password](" not in json.dumps(body)
