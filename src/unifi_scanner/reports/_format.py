@@ -36,7 +36,8 @@ __all__ = [
 _MAX_ROWS = 50
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 _WHITESPACE = re.compile(r"\s+")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls (terminal escapes) and bidi overrides that can make text read other than it is.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FLAVOURS = {"unifi-os": "UniFi OS", "legacy": "legacy controller"}
 NO_PROBLEMS = "No problems found."
 _MINUTE = 60
@@ -61,12 +62,17 @@ def plain(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Untrusted ``text`` for a single-line label: :func:`plain`, every line break a space."""
+    return _WHITESPACE.sub(" ", plain(text)).strip()
+
+
 def site_label(report: Report) -> str:
     """Return the site as people know it: ``Home (default)``, or just the name."""
     site = report.site
     if site.description and site.description != site.name:
-        return plain(f"{site.description} ({site.name})")
-    return plain(site.name)
+        return one_line(f"{site.description} ({site.name})")
+    return one_line(site.name)
 
 
 def controller_label(report: Report) -> str:
@@ -74,7 +80,7 @@ def controller_label(report: Report) -> str:
     flavour = str(report.controller.flavour)
     label = _FLAVOURS.get(flavour, flavour)
     version = report.controller.version
-    return plain(f"{label} {version}" if version else f"{label}, version unknown")
+    return one_line(f"{label} {version}" if version else f"{label}, version unknown")
 
 
 def period_label(report: Report) -> str:

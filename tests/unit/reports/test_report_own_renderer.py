@@ -65,3 +65,16 @@ def test_without_own_renderer_the_data_is_listed():
     text = render_text(_report({}))
     assert "up: 2" in text
     assert "tunnels up" not in text
+
+
+def test_line_breaks_in_the_site_name_cannot_forge_report_lines():
+    """A site description with line breaks or bidi overrides stays on the header line."""
+    snapshot = Snapshot(
+        site=Site(id="s", name="default", description="Home\nFORGED: all clear\u202e"),
+        controller=ControllerInfo(flavour=Flavour.UNIFI_OS),
+        window=Window(start=NOW, end=NOW),
+    )
+    text = render_text(build_report(snapshot, [], IntegrationResults(), generated_at=NOW))
+    assert not any(line.startswith("FORGED") for line in text.splitlines())
+    assert "Home FORGED: all clear" in text
+    assert "\u202e" not in text
