@@ -11,6 +11,8 @@ from unifi_scanner.analysis.rule import (
     GroupView,
     Rule,
     RuleContext,
+    Summary,
+    SummaryView,
 )
 from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
 
@@ -28,4 +30,6 @@ __all__ = [
     "Rule",
     "RuleContext",
     "Severity",
+    "Summary",
+    "SummaryView",
 ]

@@ -15,8 +15,17 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-__all__ = ["MAX_BADGES", "MAX_EXAMPLES", "Aggregate", "Group", "GroupTable", "Rollup"]
+__all__ = [
+    "MAX_BADGES",
+    "MAX_DISTINCT",
+    "MAX_EXAMPLES",
+    "Aggregate",
+    "Group",
+    "GroupTable",
+    "Rollup",
+]
 
+MAX_DISTINCT = 20_000  # distinct subjects a roll-up counts exactly
 MAX_EXAMPLES = 3
 MAX_BADGES = MAX_EXAMPLES * 3
 _RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.SEVERE: 2}
@@ -34,6 +43,7 @@ class Group:
         "fields",
         "first_seen",
         "last_seen",
+        "score",
         "severity",
         "subject",
         "tallies",
@@ -51,6 +61,7 @@ class Group:
         self.examples: list[str] = []
         self.badges: dict[str, None] = {}
         self.tallies: dict[str, dict[str, int]] = {}
+        self.score = 0.0  # orders a summary's examples (and eviction among equals)
 
     def name(self, display: str) -> None:
         """Offer a display name; kept only while the group is still shown by its key."""
@@ -110,6 +121,7 @@ class Group:
         ):
             self.fields = other.fields  # the fields come from the group's first event
         self.name(other.display if other.display != other.subject else "")
+        self.score = max(self.score, other.score)
         self.count += other.count
         if _RANK[other.severity] > _RANK[self.severity]:
             self.severity = other.severity
@@ -144,64 +156,94 @@ class Group:
 
 
 class Rollup:
-    """What was folded away when a rule had more subjects than the cap."""
+    """What was folded away when a rule had more subjects than the cap.
 
-    __slots__ = ("count", "first_seen", "last_seen", "severity", "subjects")
+    Distinct subjects are counted exactly up to ``MAX_DISTINCT`` (a subject evicted twice counts
+    once); beyond that, each further absorbed group counts as a new subject.
+    """
+
+    __slots__ = ("_extra", "count", "first_seen", "last_seen", "seen", "severity")
 
     def __init__(self) -> None:
         """Start empty."""
-        self.subjects = 0
+        self.seen: set[str] = set()
+        self._extra = 0
         self.count = 0
         self.severity = Severity.LOW
         self.first_seen: datetime | None = None
         self.last_seen: datetime | None = None
 
+    @property
+    def subjects(self) -> int:
+        """How many distinct subjects were folded in."""
+        return len(self.seen) + self._extra
+
+    def _see(self, subject: str) -> None:
+        if subject in self.seen:
+            return
+        if len(self.seen) < MAX_DISTINCT:
+            self.seen.add(subject)
+        else:
+            self._extra += 1
+
     def absorb(self, group: Group) -> None:
         """Fold a whole group in."""
-        self.subjects += 1
+        self._see(group.subject)
         self.count += group.count
         if group.severity.rank > self.severity.rank:
             self.severity = group.severity
-        if group.first_seen is not None and (
-            self.first_seen is None or group.first_seen < self.first_seen
-        ):
-            self.first_seen = group.first_seen
-        if group.last_seen is not None and (
-            self.last_seen is None or group.last_seen > self.last_seen
-        ):
-            self.last_seen = group.last_seen
+        self._widen(group.first_seen, group.last_seen)
 
     def merge(self, other: Rollup) -> None:
         """Fold in another part's roll-up."""
-        self.subjects += other.subjects
+        for subject in other.seen:
+            self._see(subject)
+        self._extra += other._extra
         self.count += other.count
         if _RANK[other.severity] > _RANK[self.severity]:
             self.severity = other.severity
-        if other.first_seen is not None and (
-            self.first_seen is None or other.first_seen < self.first_seen
-        ):
-            self.first_seen = other.first_seen
-        if other.last_seen is not None and (
-            self.last_seen is None or other.last_seen > self.last_seen
-        ):
-            self.last_seen = other.last_seen
+        self._widen(other.first_seen, other.last_seen)
 
-
-def _weight(group: Group) -> tuple[int, int]:
-    return (group.severity.rank, group.count)
+    def _widen(self, first: datetime | None, last: datetime | None) -> None:
+        if first is not None and (self.first_seen is None or first < self.first_seen):
+            self.first_seen = first
+        if last is not None and (self.last_seen is None or last > self.last_seen):
+            self.last_seen = last
 
 
 class GroupTable:
-    """The groups of one rule, at most ``keep`` reported and about ``4 * keep`` held at once."""
+    """The groups of one rule, at most ``keep`` reported and about ``4 * keep`` held at once.
 
-    __slots__ = ("_high_water", "groups", "keep", "rollup")
+    With ``fold`` (``(threshold, per_hour)``, for a rule with a summary), groups that stay
+    routine (low, and below the threshold) are evicted first and into :attr:`routine`, so the
+    summary still counts them; other evicted groups go into :attr:`rollup`.
+    """
 
-    def __init__(self, keep: int = 50) -> None:
+    __slots__ = ("_high_water", "fold", "groups", "keep", "rollup", "routine")
+
+    def __init__(self, keep: int = 50, fold: tuple[float, bool] | None = None) -> None:
         """Hold groups for one rule; report at most ``keep`` of them plus a roll-up."""
         self.keep = keep
+        self.fold = fold
         self._high_water = keep * 4
         self.groups: dict[str, Group] = {}
         self.rollup = Rollup()
+        self.routine = Rollup()
+
+    def is_routine(self, group: Group) -> bool:
+        """Whether a group is folded into its rule's summary rather than reported alone."""
+        if self.fold is None or group.severity is not Severity.LOW:
+            return False
+        threshold, per_hour = self.fold
+        if not per_hour:
+            return group.count < threshold
+        hours = 1.0
+        if group.first_seen is not None and group.last_seen is not None:
+            hours = max((group.last_seen - group.first_seen).total_seconds() / 3600, 1.0)
+        return group.count / hours < threshold
+
+    def _weight(self, group: Group) -> tuple[bool, int, int, float]:
+        return (not self.is_routine(group), group.severity.rank, group.count, group.score)
 
     def get(self, subject: str) -> Group | None:
         """The group for ``subject``, if it is held."""
@@ -226,18 +268,20 @@ class GroupTable:
                 self._evict(self.keep * 2)
             self.groups[subject] = group
         self.rollup.merge(other.rollup)
+        self.routine.merge(other.routine)
 
     def finish(self) -> list[Group]:
-        """The ``keep`` heaviest groups; the rest go into :attr:`rollup`."""
-        self._evict(self.keep)
+        """The ``keep`` heaviest groups (and every held routine one); the rest are rolled up."""
+        routine = sum(1 for group in self.groups.values() if self.is_routine(group))
+        self._evict(self.keep + routine)
         return list(self.groups.values())
 
     def _evict(self, target: int) -> None:
         if len(self.groups) <= target:
             return
-        ranked = sorted(self.groups.values(), key=_weight, reverse=True)
+        ranked = sorted(self.groups.values(), key=self._weight, reverse=True)
         for group in ranked[target:]:
-            self.rollup.absorb(group)
+            (self.routine if self.is_routine(group) else self.rollup).absorb(group)
             del self.groups[group.subject]
 
 

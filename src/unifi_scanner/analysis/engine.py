@@ -9,21 +9,20 @@ from unifi_scanner.analysis.aggregate import (
     MAX_BADGES,
     MAX_EXAMPLES,
     Aggregate,
-    Group,
     GroupTable,
 )
+from unifi_scanner.analysis.conclude import group_finding, summary_finding
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.analysis.keys import EventKey
 from unifi_scanner.analysis.rule import (
     ClientRule,
     DeviceRule,
     EventRule,
-    GroupView,
     Rule,
     RuleContext,
 )
 from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
-from unifi_scanner.analysis.text import fill, human_list, when
+from unifi_scanner.analysis.text import when
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -155,7 +154,14 @@ class _Run:
     def _table(self, rule_id: str) -> GroupTable:
         table = self.tables.get(rule_id)
         if table is None:
-            table = self.tables[rule_id] = GroupTable(self._engine._max_subjects)  # noqa: SLF001
+            rule = self._engine._rules.get(rule_id)  # noqa: SLF001
+            summary = rule.summary if isinstance(rule, EventRule | ClientRule) else None
+            fold = None
+            if summary is not None:
+                threshold = float("inf") if summary.threshold is None else summary.threshold
+                fold = (threshold, summary.per_hour)
+            keep = self._engine._max_subjects  # noqa: SLF001
+            table = self.tables[rule_id] = GroupTable(keep, fold)
         return table
 
     def _candidates(self, raw: str) -> tuple[_Block, ...]:
@@ -262,7 +268,12 @@ class _Run:
             self._failed(rule.id, err)
             return
         table = self._table(rule.id)
-        group = table.get(subject) or table.create(subject, dict(values))
+        group = table.get(subject)
+        if group is None:
+            group = table.create(subject, dict(values))
+            summary = rule.summary if isinstance(rule, ClientRule) else None
+            if summary is not None and summary.rank is not None:
+                group.score = summary.rank(values)
         group.add(time=self._ctx.now(), severity=severity, example="", badges=rule.badges, tally=())
 
     def findings(self) -> list[Finding]:
@@ -271,87 +282,48 @@ class _Run:
             rule = self._engine._rules.get(rule_id)  # noqa: SLF001
             if rule is None:  # an aggregate made with other rules
                 continue
-            for group in table.finish():
-                try:
-                    finding = _finding(rule, group)
-                except Exception as err:  # noqa: BLE001
-                    self._failed(rule_id, err)
-                    continue
-                if finding is not None:
-                    result.append(finding)
-            rollup = table.rollup
-            if rollup.subjects:
-                result.append(
-                    Finding(
-                        rule=rule_id,
-                        severity=rollup.severity,
-                        title=f"…and {rollup.subjects} more of the same kind",
-                        explanation=(
-                            f"To keep the report short, {rollup.subjects} further subjects with "
-                            f"{rollup.count} events for this check were summarised here."
-                        ),
-                        subject=f"{rollup.subjects} more",
-                        count=rollup.count,
-                        first_seen=rollup.first_seen,
-                        last_seen=rollup.last_seen,
-                        badges=("rolled up",),
-                    )
-                )
+            result.extend(self._table_findings(rule, table))
         return result
 
-
-def _values(group: Group) -> dict[str, object]:
-    values: dict[str, object] = dict(group.fields)
-    values.update(
-        subject=group.display,
-        count=group.count,
-        times="once" if group.count == 1 else f"{group.count} times",
-        first_seen=when(group.first_seen),
-        last_seen=when(group.last_seen),
-    )
-    view = GroupView(group.count, group.first_seen, group.last_seen, group.severity)
-    values["per_hour"] = f"{view.per_hour:.1f}"
-    for dimension, counts in group.tallies.items():
-        top = group.top(dimension)
-        values[f"{dimension}_list"] = human_list([name for name, _ in top])
-        values[f"{dimension}_top"] = ", ".join(f"{name} ({n})" for name, n in top)
-        values[f"{dimension}_n"] = len(counts)
-    return values
-
-
-def _finding(rule: Rule, group: Group) -> Finding | None:
-    severity = group.severity
-    evidence: list[str] = []
-    if isinstance(rule, EventRule):
-        if group.count < rule.min_count:
-            return None
-        if rule.escalate is not None:
-            escalated = rule.escalate(
-                GroupView(group.count, group.first_seen, group.last_seen, severity)
+    def _table_findings(self, rule: Rule, table: GroupTable) -> list[Finding]:
+        result: list[Finding] = []
+        summary = rule.summary if isinstance(rule, EventRule | ClientRule) else None
+        routine = []
+        for group in table.finish():
+            if summary is not None and table.is_routine(group):
+                routine.append(group)
+                continue
+            try:
+                finding = group_finding(rule, group)
+            except Exception as err:  # noqa: BLE001
+                self._failed(rule.id, err)
+                continue
+            if finding is not None:
+                result.append(finding)
+        if summary is not None:
+            try:
+                folded = summary_finding(rule, summary, routine, table.routine, self._ctx)
+            except Exception as err:  # noqa: BLE001
+                self._failed(rule.id, err)
+            else:
+                if folded is not None:
+                    result.append(folded)
+        rollup = table.rollup
+        if rollup.subjects:
+            result.append(
+                Finding(
+                    rule=rule.id,
+                    severity=rollup.severity,
+                    title=f"…and {rollup.subjects} more of the same kind",
+                    explanation=(
+                        f"To keep the report short, {rollup.subjects} further subjects with "
+                        f"{rollup.count} events for this check were summarised here."
+                    ),
+                    subject=f"{rollup.subjects} more",
+                    count=rollup.count,
+                    first_seen=rollup.first_seen,
+                    last_seen=rollup.last_seen,
+                    badges=("rolled up",),
+                )
             )
-            severity = max(severity, escalated, key=lambda s: s.rank)
-        evidence.append(
-            f"{group.count} controller event(s) between {when(group.first_seen)} "
-            f"and {when(group.last_seen)}."
-        )
-    else:
-        evidence.append(f"Device and client statistics at {when(group.last_seen)}.")
-    values = _values(group)
-    evidence.extend(
-        f"Most frequent {dimension.replace('_', ' ')}: {values[dimension + '_top']}"
-        for dimension in group.tallies
-    )
-    return Finding(
-        rule=rule.id,
-        severity=severity,
-        title=fill(rule.title, values),
-        explanation=fill(rule.explanation, values),
-        remediation=tuple(fill(step, values) for step in rule.remediation),
-        subject=group.display,
-        count=group.count,
-        first_seen=group.first_seen,
-        last_seen=group.last_seen,
-        examples=tuple(group.examples),
-        badges=tuple(group.badges),
-        evidence=tuple(evidence),
-    )
+        return result

@@ -25,6 +25,8 @@ __all__ = [
     "GroupView",
     "Rule",
     "RuleContext",
+    "Summary",
+    "SummaryView",
 ]
 
 
@@ -112,6 +114,54 @@ def _nothing(_item: object, _ctx: RuleContext) -> Mapping[str, object]:
     return {}
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    """What a :class:`Summary`'s severity function sees of the folded routine groups."""
+
+    subjects: int
+    count: int
+    ctx: RuleContext
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary:
+    """Fold a rule's routine groups into one site-level finding.
+
+    A group is routine while its severity stays low and its count (or hourly rate, with
+    ``per_hour``) stays below ``threshold``; routine groups are not reported one by one but
+    counted, with the heaviest few as examples, in one finding about ``subject``. Subjects beyond
+    the group cap still count towards its totals. Groups that reach the threshold are reported
+    on their own as usual.
+
+    Attributes:
+        subject: the site-level finding's subject (stable across scans, e.g. ``all clients``).
+        title: title template (fields: ``subjects`` and ``count`` with thousands separators,
+            ``first_seen``, ``last_seen``, ``top_list`` naming the heaviest subjects, ``top_<f>``
+            for every template value ``f`` of the heaviest group, and ``fields``' values).
+        explanation: explanation template, same fields.
+        example: template of one example line per folded group (that group's template values).
+        remediation: step templates, same fields as ``title``.
+        threshold: the count (or rate) from which a group is reported on its own; ``None``
+            folds every low group.
+        per_hour: compare the hourly rate instead of the count.
+        rank: orders the folded groups for the examples (highest first; ties by count), from
+            a group's template values; by count alone when ``None``.
+        severity: a fixed severity, or a function of the folded totals.
+        fields: more template values, from the context.
+    """
+
+    subject: str
+    title: str
+    explanation: str
+    example: str
+    remediation: tuple[str, ...] = ()
+    threshold: float | None = None
+    per_hour: bool = False
+    rank: Callable[[Mapping[str, object]], float] | None = None
+    severity: Severity | Callable[[SummaryView], Severity] = Severity.LOW
+    fields: Callable[[RuleContext], Mapping[str, object]] | None = None
+
+
 def _no_tally(_item: object, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
     return ()
 
@@ -147,6 +197,7 @@ class EventRule:
         example: one example line for the event; defaults to its message.
         escalate: a group-level severity (e.g. by rate); the finding takes the higher one.
         min_count: a group with fewer events gives no finding.
+        summary: fold the routine groups into one site-level finding (see :class:`Summary`).
     """
 
     id: str
@@ -165,6 +216,7 @@ class EventRule:
     example: Callable[[Event, RuleContext], str] | None = None
     escalate: Callable[[GroupView], Severity] | None = None
     min_count: int = 1
+    summary: Summary | None = None
 
     def severity_for(self, event: Event, ctx: RuleContext) -> Severity:
         """The severity this event alone deserves."""
@@ -195,7 +247,11 @@ class DeviceRule:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientRule:
-    """A rule over the snapshot's clients (``stat/sta``); fields as in :class:`DeviceRule`."""
+    """A rule over the snapshot's clients (``stat/sta``); fields as in :class:`DeviceRule`.
+
+    With ``summary``, the clients it flags are folded into one site-level finding (see
+    :class:`Summary`).
+    """
 
     id: str
     check: Callable[[Client, RuleContext], Mapping[str, object] | None]
@@ -204,6 +260,7 @@ class ClientRule:
     severity: Severity | Callable[[Client, Mapping[str, object]], Severity] = Severity.LOW
     remediation: tuple[str, ...] = ()
     badges: tuple[str, ...] = field(default=())
+    summary: Summary | None = None
 
 
 Rule = EventRule | DeviceRule | ClientRule

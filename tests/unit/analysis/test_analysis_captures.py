@@ -24,8 +24,7 @@ def test_composed_stat_event(engine, build, load_capture):
         ("device.restarted_unexpectedly", Severity.LOW, "Switch 16", 1),
         ("device.firmware_upgraded", Severity.LOW, "Switch 16", 1),
         ("device.connected", Severity.LOW, "Switch 16", 1),
-        ("client.connections", Severity.LOW, "client", 4),
-        ("client.connections", Severity.LOW, "dns-ipp", 2),
+        ("client.connections", Severity.LOW, "all clients", 6),
     }
     assert findings[0].rule == "ips.inside_threat"
     upgraded = next(f for f in findings if f.rule == "device.firmware_upgraded")
@@ -160,4 +159,5 @@ def test_aiounifi_stat_sta_clients(engine, build, load_capture):
         mac="00:00:00:00:00:02", name="Garden-Cam", signal=-82, ap_mac="80:2a:a8:00:01:02"
     )
     [finding] = engine.analyze(build.snapshot(clients=[*clients, weak]))
-    assert (finding.rule, finding.subject) == ("client.poor_signal", "Garden-Cam")
+    assert (finding.rule, finding.subject) == ("client.poor_signal", "wireless clients")
+    assert finding.examples[0].startswith("Garden-Cam: -82 dBm")

@@ -85,7 +85,7 @@ CASES = {
         ap_to_name="AP-Hall",
         **_PHONE,
     ),
-    "client.connections": _events(EventKey.WU_CONNECTED, 3, ssid="Home", **_PHONE),
+    "client.connections": _events(EventKey.WU_CONNECTED, 12, ssid="Home", **_PHONE),
     "wifi.radar_detected": _events(EventKey.AP_RADAR_DETECTED, 2, **_OFFICE),
     "wifi.interference": _events(EventKey.AP_POSSIBLE_INTERFERENCE, 4, **_OFFICE),
     "wifi.channel_changed": _events(EventKey.AP_CHANNEL_CHANGED, 3, channel_to="44", **_OFFICE),
@@ -111,10 +111,18 @@ CASES = {
 }
 
 
-def _documented_examples() -> dict[str, str]:
-    """The ``Example texts`` table of docs/rules.md: rule id -> quoted title."""
+# rule id -> routine input that folds into the rule's site-level summary
+SUMMARY_CASES = {
+    "client.roaming": _events(EventKey.WU_ROAM, 3, ap_from="00:00:00:00:00:0a", **_PHONE),
+    "client.connections": _events(EventKey.WU_CONNECTED, 3, ssid="Home", **_PHONE),
+    "client.poor_signal": CASES["client.poor_signal"],
+}
+
+
+def _documented_examples(heading: str = "Example texts") -> dict[str, str]:
+    """A table of docs/rules.md under ``## heading``: rule id -> quoted title."""
     text = RULES_DOC.read_text(encoding="utf-8")
-    section = text.split("## Example texts", 1)[1].split("\n## ", 1)[0]
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return dict(re.findall(r"^\| `([a-z_.]+)` \| (.+?) \|$", section, flags=re.MULTILINE))
 
 
@@ -131,3 +139,18 @@ def test_documented_example_is_what_the_rule_says(rule_id, engine, build):
     findings = [f for f in engine.analyze(CASES[rule_id](build)) if f.rule == rule_id]
     assert findings, f"{rule_id} did not fire on its example"
     assert _documented_examples()[rule_id] == findings[0].title
+
+
+def test_every_summarising_rule_has_a_documented_summary():
+    """The rules with a site-level summary are exactly those in the doc's summary table."""
+    ids = {rule.id for rule in DEFAULT_RULES if getattr(rule, "summary", None) is not None}
+    assert set(SUMMARY_CASES) == ids
+    assert set(_documented_examples("Summary texts")) == ids
+
+
+@pytest.mark.parametrize("rule_id", sorted(SUMMARY_CASES))
+def test_documented_summary_is_what_the_rule_says(rule_id, engine, build):
+    """The summary title in docs/rules.md is what the engine says for routine input."""
+    findings = [f for f in engine.analyze(SUMMARY_CASES[rule_id](build)) if f.rule == rule_id]
+    assert [f.badges for f in findings] == [("summary",)]
+    assert _documented_examples("Summary texts")[rule_id] == findings[0].title

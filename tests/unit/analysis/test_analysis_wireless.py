@@ -27,41 +27,68 @@ def _roam(i):
     }
 
 
-ROAM_CASES = [
-    pytest.param(
-        (3, 60, Severity.LOW, "iPhone-Anna roamed 3 times between AP-Hall and AP-Office"),
-        id="few-roams-low",
-    ),
-    pytest.param(
-        (34, 1, Severity.MEDIUM, "iPhone-Anna roamed 34 times between AP-Hall and AP-Office"),
-        id="flapping-medium",
-    ),
-    pytest.param(
-        (1, 1, Severity.LOW, "iPhone-Anna roamed once between AP-Hall and AP-Office"),
-        id="single-roam",
-    ),
-]
-
-
-@pytest.mark.parametrize("case", ROAM_CASES)
-def test_roaming(engine, build, case):
-    """Roams aggregate per client, naming APs, and many per hour read as flapping."""
-    count, spacing_min, severity, title = case
-    events = [build.event("EVT_WU_Roam", minutes=i * spacing_min, **_roam(i)) for i in range(count)]
+def _setup(build, events):
     devices = [build.device(), build.device(mac=HALL, name="AP-Hall")]
-    snap = build.snapshot(events, devices=devices, clients=[build.client()])
-    [finding] = engine.analyze(snap)
+    return build.snapshot(events, devices=devices, clients=[build.client()])
+
+
+def test_flapping_client_is_reported_alone(engine, build):
+    """A client roaming 10 or more times an hour gets its own medium finding naming its APs."""
+    events = [build.event("EVT_WU_Roam", minutes=i, **_roam(i)) for i in range(34)]
+    [finding] = engine.analyze(_setup(build, events))
     assert (finding.rule, finding.severity, finding.subject) == (
         "client.roaming",
-        severity,
+        Severity.MEDIUM,
         "iPhone-Anna",
     )
-    assert finding.title == title
+    assert finding.title == "iPhone-Anna roamed 34 times between AP-Hall and AP-Office"
     assert ANNA not in finding.title + finding.explanation
 
 
+@pytest.mark.parametrize(
+    ("count", "spacing_min", "example"),
+    [
+        pytest.param(3, 60, "iPhone-Anna roamed 3 times (1.5 per hour)", id="few-roams"),
+        pytest.param(1, 1, "iPhone-Anna roamed once (1.0 per hour)", id="single-roam"),
+        pytest.param(9, 1, "iPhone-Anna roamed 9 times (9.0 per hour)", id="just-below"),
+    ],
+)
+def test_routine_roaming_is_one_site_finding(engine, build, count, spacing_min, example):
+    """Roaming below 10 an hour folds into one low 'all clients' finding with examples."""
+    events = [build.event("EVT_WU_Roam", minutes=i * spacing_min, **_roam(i)) for i in range(count)]
+    [finding] = engine.analyze(_setup(build, events))
+    assert (finding.rule, finding.severity, finding.subject, finding.count) == (
+        "client.roaming",
+        Severity.LOW,
+        "all clients",
+        count,
+    )
+    assert finding.title == f"1 client(s) roamed {count} time(s) between access points"
+    assert finding.examples == (f"{example} between AP-Hall and AP-Office",)
+    assert "iPhone-Anna" in finding.explanation
+    assert finding.remediation == ()
+
+
+def test_flapping_and_routine_clients_are_split(engine, build):
+    """A flapping client is reported alone; the others are counted in the summary only."""
+    events = [build.event("EVT_WU_Roam", minutes=i, **_roam(i)) for i in range(12)]
+    for n in range(3):
+        events += [
+            build.event(
+                "EVT_WU_Roam", minutes=i * 30, **{**_roam(i), "user": f"aa:00:00:00:00:0{n}"}
+            )
+            for i in range(4)
+        ]
+    findings = engine.analyze(_setup(build, events))
+    assert [(f.severity, f.subject, f.count) for f in findings] == [
+        (Severity.MEDIUM, "iPhone-Anna", 12),
+        (Severity.LOW, "all clients", 12),
+    ]
+    assert findings[1].title == "3 client(s) roamed 12 time(s) between access points"
+
+
 def test_roam_radio_counts_with_roams_and_names_the_ap(engine, build):
-    """Band changes on one AP join the same client's roaming finding."""
+    """Band changes on one AP join the same client's roaming count."""
     events = [
         build.event("EVT_WU_Roam", **_roam(0)),
         build.event(
@@ -78,12 +105,13 @@ def test_roam_radio_counts_with_roams_and_names_the_ap(engine, build):
     snap = build.snapshot(events, devices=[build.device(), build.device(mac=HALL, name="AP-Hall")])
     [finding] = engine.analyze(snap)
     assert finding.count == 2
-    assert finding.subject == ANNA  # not in the snapshot and no name in the payload
-    assert "AP-Office" in finding.title
+    # not in the snapshot and no name in the payload: shown by MAC
+    assert finding.examples[0].startswith(f"{ANNA} roamed 2 times")
+    assert "AP-Office" in finding.examples[0]
 
 
 def test_client_display_name_comes_from_any_event(engine, build):
-    """A client known by MAC in one event and by hostname in another is one named finding."""
+    """A client known by MAC in one event and by hostname in another is counted once, by name."""
     events = [
         build.event("EVT_WU_Connected", user=ANNA, ssid="Home"),
         build.event(
@@ -91,7 +119,35 @@ def test_client_display_name_comes_from_any_event(engine, build):
         ),
     ]
     [finding] = engine.analyze(build.snapshot(events))
-    assert (finding.rule, finding.subject, finding.count) == ("client.connections", "anna-phone", 2)
+    assert (finding.rule, finding.subject, finding.count) == (
+        "client.connections",
+        "all clients",
+        2,
+    )
+    assert finding.title == "1 client(s) connected or disconnected 2 time(s)"
+    assert finding.examples == (
+        "anna-phone connected or disconnected 2 times (connected (1), disconnected (1))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "spacing_min", "alone"),
+    [(10, 5, True), (30, 2, True), (9, 1, False), (20, 30, False)],
+)
+def test_connection_flapping_threshold(engine, build, count, spacing_min, alone):
+    """From 10 connects or disconnects an hour a client is reported alone as medium."""
+    keys = ("EVT_WU_Connected", "EVT_WU_Disconnected")
+    events = [
+        build.event(keys[i % 2], minutes=i * spacing_min, user=ANNA, ssid="Home")
+        for i in range(count)
+    ]
+    [finding] = engine.analyze(build.snapshot(events, clients=[build.client()]))
+    if alone:
+        assert (finding.severity, finding.subject) == (Severity.MEDIUM, "iPhone-Anna")
+        assert finding.title == f"iPhone-Anna connected or disconnected {count} times"
+        assert finding.remediation
+    else:
+        assert (finding.severity, finding.subject) == (Severity.LOW, "all clients")
 
 
 @pytest.mark.parametrize(
@@ -126,14 +182,54 @@ def test_radio_events(engine, build, case):
     ],
 )
 def test_poor_signal(engine, build, signal, rssi, poor):
-    """Wireless clients below -70 dBm get a low poor-signal finding naming their AP."""
+    """Wireless clients below -70 dBm are counted in a poor-signal finding naming their AP."""
     client = build.client(signal=signal, rssi=rssi, ap_mac=OFFICE, essid="Home")
     findings = engine.analyze(build.snapshot(devices=[build.device()], clients=[client]))
     assert [f.rule for f in findings] == (["client.poor_signal"] if poor else [])
     if poor:
-        assert findings[0].subject == "iPhone-Anna"
-        assert "AP-Office" in findings[0].explanation
+        assert findings[0].subject == "wireless clients"
+        assert findings[0].severity is Severity.LOW  # one client is never medium
+        assert findings[0].examples[0].startswith("iPhone-Anna: ")
+        assert "AP-Office" in findings[0].examples[0]
         assert "Poor" in findings[0].explanation
+
+
+def _clients(build, signals):
+    return [
+        build.client(mac=f"00:00:00:00:01:{i:02x}", name=f"dev-{i}", signal=dbm, ap_mac=OFFICE)
+        for i, dbm in enumerate(signals)
+    ]
+
+
+def test_poor_signal_lists_the_weakest_first(engine, build):
+    """One finding counts Poor and Fair clients and names the weakest three with AP and dBm."""
+    clients = _clients(build, [-72, -90, -45, -65, -80, -75])
+    [finding] = engine.analyze(build.snapshot(devices=[build.device()], clients=clients))
+    assert finding.title == "4 Wi-Fi client(s) have a poor signal; the weakest is dev-1 (-90 dBm)"
+    assert finding.examples == (
+        "dev-1: -90 dBm through AP-Office on the Wi-Fi",
+        "dev-4: -80 dBm through AP-Office on the Wi-Fi",
+        "dev-5: -75 dBm through AP-Office on the Wi-Fi",
+    )
+    assert "4 of 6 Wi-Fi clients" in finding.explanation
+    assert "1 more a Fair one" in finding.explanation
+    assert finding.remediation
+
+
+@pytest.mark.parametrize(
+    ("poor", "good", "severity"),
+    [
+        (5, 15, Severity.MEDIUM),
+        (5, 16, Severity.LOW),
+        (4, 0, Severity.LOW),
+        (50, 10, Severity.MEDIUM),
+    ],
+)
+def test_poor_signal_is_medium_for_a_large_share(engine, build, poor, good, severity):
+    """Medium when at least 5 clients and a quarter of the wireless clients are Poor."""
+    clients = _clients(build, [-80] * poor + [-50] * good)
+    [finding] = engine.analyze(build.snapshot(devices=[build.device()], clients=clients))
+    assert finding.severity is severity
 
 
 def test_wired_clients_have_no_signal_finding(engine, build):

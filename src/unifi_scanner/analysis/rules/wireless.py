@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.keys import EventKey
-from unifi_scanner.analysis.rule import ClientRule, EventRule
+from unifi_scanner.analysis.rule import ClientRule, EventRule, Summary
 from unifi_scanner.analysis.rules._common import (
     at_least,
     client_key,
@@ -19,13 +19,27 @@ from unifi_scanner.analysis.rules._common import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from unifi_scanner.analysis.rule import RuleContext
+    from unifi_scanner.analysis.rule import RuleContext, SummaryView
     from unifi_scanner.collect.models import Client, Event
 
-__all__ = ["ROAMS_PER_HOUR_FLAPPING", "WIRELESS_RULES", "signal_quality"]
+__all__ = [
+    "CONNECTIONS_PER_HOUR_FLAPPING",
+    "POOR_SIGNAL_SHARE_MEDIUM",
+    "ROAMS_PER_HOUR_FLAPPING",
+    "WIRELESS_RULES",
+    "signal_quality",
+]
 
 ROAMS_PER_HOUR_FLAPPING = 10
-"""Roams per hour from which one client's roaming counts as flapping (medium)."""
+"""Roams per hour from which one client's roaming counts as flapping (medium, reported alone)."""
+
+CONNECTIONS_PER_HOUR_FLAPPING = 10
+"""Connects plus disconnects per hour from which a client counts as flapping (medium, alone)."""
+
+POOR_SIGNAL_SHARE_MEDIUM = 0.25
+"""Share of the wireless clients with a poor signal from which the finding is medium."""
+
+_POOR_SIGNAL_MEDIUM_MIN = 5  # ...and at least this many clients, so one weak phone is not medium
 
 _RSSI_TO_DBM = 95  # UniFi's `rssi` is roughly the signal above a -95 dBm noise floor
 
@@ -60,6 +74,19 @@ CLIENT_ROAMING = EventRule(
     name=client_subject,
     tally=_roam_tally,
     escalate=at_least((ROAMS_PER_HOUR_FLAPPING, Severity.MEDIUM), per_hour=True),
+    summary=Summary(
+        subject="all clients",
+        threshold=ROAMS_PER_HOUR_FLAPPING,
+        per_hour=True,
+        title="{subjects} client(s) roamed {count} time(s) between access points",
+        explanation=(
+            "Between {first_seen} and {last_seen}, {subjects} client(s) moved their Wi-Fi "
+            "connection {count} time(s) from one access point or band to another; the busiest "
+            "were {top_list}. This is normal for people moving around with phones and laptops. "
+            "A client that roams 10 or more times an hour is reported on its own."
+        ),
+        example="{subject} roamed {times} ({per_hour} per hour) between {ap_list}",
+    ),
     title="{subject} roamed {times} between {ap_list}",
     explanation=(
         "{subject} moved its Wi-Fi connection {times} ({per_hour} per hour) between "
@@ -103,10 +130,33 @@ CLIENT_CONNECTIONS = EventRule(
     subject=client_key,
     name=client_subject,
     tally=_connection_tally,
+    escalate=at_least((CONNECTIONS_PER_HOUR_FLAPPING, Severity.MEDIUM), per_hour=True),
+    summary=Summary(
+        subject="all clients",
+        threshold=CONNECTIONS_PER_HOUR_FLAPPING,
+        per_hour=True,
+        title="{subjects} client(s) connected or disconnected {count} time(s)",
+        explanation=(
+            "Between {first_seen} and {last_seen}, {subjects} client(s) joined or left the "
+            "network {count} time(s); the busiest were {top_list}. Devices come and go as "
+            "people arrive, leave and put them to sleep, so this is routine. A client that "
+            "connects or disconnects 10 or more times an hour is reported on its own."
+        ),
+        example="{subject} connected or disconnected {times} ({change_top})",
+    ),
     title="{subject} connected or disconnected {times}",
     explanation=(
-        "{subject} joined or left the network {times} ({change_top}) on {network_list}. "
-        "This is routine unless it happens many times an hour."
+        "{subject} joined or left the network {times} ({per_hour} per hour: {change_top}) on "
+        "{network_list}. Dropping off and reconnecting this often ('flapping') usually means a "
+        "weak or unstable connection, a power-saving setting, or a faulty cable or port."
+    ),
+    remediation=(
+        (
+            "If {subject} is on Wi-Fi, check its signal and move it or an access point so it is "
+            "closer; if it is wired, try another cable and switch port."
+        ),
+        "Turn off aggressive power saving or sleep on {subject}, and update its drivers.",
+        "Check the next report to confirm it has settled down.",
     ),
 )
 
@@ -179,6 +229,30 @@ def _signal_dbm(client: Client) -> int | None:
     return None
 
 
+def _wireless_dbm(ctx: RuleContext) -> list[int]:
+    readings = (_signal_dbm(c) for c in ctx.snapshot.clients if not c.is_wired)
+    return [dbm for dbm in readings if dbm is not None]
+
+
+def _signal_totals(ctx: RuleContext) -> Mapping[str, object]:
+    readings = _wireless_dbm(ctx)
+    fair = sum(1 for dbm in readings if signal_quality(dbm) == "Fair")
+    return {"wireless": f"{len(readings):,}", "fair": f"{fair:,}"}
+
+
+def _signal_severity(view: SummaryView) -> Severity:
+    wireless = len(_wireless_dbm(view.ctx))
+    share = view.subjects / wireless if wireless else 0.0
+    if view.subjects >= _POOR_SIGNAL_MEDIUM_MIN and share >= POOR_SIGNAL_SHARE_MEDIUM:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+def _weakness(values: Mapping[str, object]) -> float:
+    dbm = values.get("dbm")
+    return -float(dbm) if isinstance(dbm, int) else 0.0
+
+
 def _poor_signal(client: Client, ctx: RuleContext) -> Mapping[str, object] | None:
     if client.is_wired:
         return None
@@ -196,6 +270,32 @@ def _poor_signal(client: Client, ctx: RuleContext) -> Mapping[str, object] | Non
 CLIENT_POOR_SIGNAL = ClientRule(
     id="client.poor_signal",
     check=_poor_signal,
+    summary=Summary(
+        subject="wireless clients",
+        rank=_weakness,
+        severity=_signal_severity,
+        fields=_signal_totals,
+        title="{subjects} Wi-Fi client(s) have a poor signal; the weakest is {top_subject} "
+        "({top_dbm} dBm)",
+        explanation=(
+            "{subjects} of {wireless} Wi-Fi clients have a Poor signal (below -70 dBm) and "
+            "{fair} more a Fair one (-70 to -61 dBm); the weakest are {top_list}. Excellent is "
+            "-50 dBm or better and Good -60. A weak signal means slow, unreliable Wi-Fi for "
+            "those devices."
+        ),
+        example="{subject}: {dbm} dBm through {ap} on {essid}",
+        remediation=(
+            (
+                "Move the weakest devices closer to an access point, or add one near where they "
+                "are used (the examples show which access point each one uses)."
+            ),
+            "Check for walls, metal or appliances between those devices and their access point.",
+            (
+                "If many devices are weak on one access point, check its placement and transmit "
+                "power in the UniFi app."
+            ),
+        ),
+    ),
     title="{subject} has a poor Wi-Fi signal ({dbm} dBm)",
     explanation=(
         "{subject} is connected to {essid} through {ap} with a signal of {dbm} dBm, which is "
