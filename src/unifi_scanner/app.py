@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
     from apscheduler.triggers.base import BaseTrigger
 
-    from unifi_scanner.collect import Collection, Snapshot
+    from unifi_scanner.collect import Collection, Event, Snapshot
     from unifi_scanner.config import Settings
     from unifi_scanner.delivery import Deliverer
 
@@ -349,9 +349,11 @@ async def _report_site(
     outbox: Outbox,
     live: LiveCollector | None = None,
 ) -> ScanOutcome:
+    drained: tuple[Event, ...] = ()
     if live is not None:
         # Websocket events of this window join the REST data; REST copies win in de-duplication.
-        snapshot = merge_live(snapshot, *live.drain(before=snapshot.window.end))
+        drained, live_notes = live.drain(before=snapshot.window.end)
+        snapshot = merge_live(snapshot, drained, live_notes)
     snapshot, ids = _unseen(store, snapshot)
     findings = Engine(now=now).analyze(snapshot)
     report = build_report(
@@ -360,6 +362,8 @@ async def _report_site(
     receipts, problems, secured = await _render_and_deliver(report, deliverers, outbox)
     if isinstance(snapshot.events, EventSpool):
         snapshot.events.close()  # its temporary file goes now, not at garbage collection
+    if live is not None and not secured:
+        live.requeue(drained)  # the websocket-only events wait for the next scan
     if secured:
         # Delivered, or kept in the outbox for the next run: these events are reported.
         site = snapshot.site.name

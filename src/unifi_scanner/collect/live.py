@@ -271,6 +271,20 @@ class LiveCollector:
         self._stats.dropped = 0
         return tuple(sorted(events, key=lambda e: e.time)), notes
 
+    def requeue(self, events: Iterable[Event]) -> None:
+        """Put drained events back, oldest first, when the scan that took them was not secured.
+
+        They are handed over again by the next :meth:`drain`; the buffer bound still applies
+        (the oldest go first, counted in the drop note).
+        """
+        returned = sorted(events, key=lambda e: e.time)
+        if not returned:
+            return
+        merged = sorted((*returned, *self._buffer), key=lambda e: e.time)
+        overflow = max(0, len(merged) - self._max_events)
+        self._stats.dropped += overflow
+        self._buffer = collections.deque(merged[overflow:])
+
     async def _run(self) -> None:
         attempt = 0
         relogged = False

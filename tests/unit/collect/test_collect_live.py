@@ -119,6 +119,32 @@ async def test_drain_before_keeps_later_events_for_the_next_scan():
     assert [e.id for e in second] == ["e60"]
 
 
+async def test_requeued_events_come_back_with_the_next_drain():
+    """Events of a scan that was not secured are handed over again, oldest first."""
+    stream = MemoryEventStream([frame("events", [item(1), item(60)])])
+    live = collector(Connector(stream), max_events=3)
+    async with live, asyncio.timeout(TIMEOUT):
+        await live.wait_until(lambda s: s.received == 2)
+    taken, _ = live.drain(before=T0 + timedelta(seconds=30))
+    live.requeue(taken)
+    again, notes = live.drain()
+    assert [e.id for e in again] == ["e1", "e60"]
+    assert notes == ()
+
+
+async def test_requeue_respects_the_buffer_bound():
+    """Requeued events beyond max_events drop the oldest and say so."""
+    stream = MemoryEventStream([frame("events", [item(n) for n in range(3)])])
+    live = collector(Connector(stream), max_events=2)
+    async with live, asyncio.timeout(TIMEOUT):
+        await live.wait_until(lambda s: s.received == 3)
+    taken, _ = live.drain()
+    live.requeue([*taken, *taken])
+    again, notes = live.drain()
+    assert len(again) == 2
+    assert "2 live events were dropped" in notes[0].message
+
+
 async def test_reconnects_with_exponential_backoff_capped_and_reset_after_success():
     """Failures wait 1, 2, 4, then the cap; a good connection starts again from 1."""
     failure = ControllerUnreachableError("down")
