@@ -230,6 +230,11 @@ class MemoryStateStore:
             raise StateError(f"record {namespace}/{key} is not JSON: {err}") from err
         self._records.setdefault(namespace, {})[key] = raw
 
+    def delete_record(self, namespace: str, key: str) -> bool:
+        """Delete the record under ``namespace``/``key``; return whether there was one."""
+        self._check_open()
+        return self._records.get(namespace, {}).pop(key, None) is not None
+
     def records(self, namespace: str) -> Mapping[str, Mapping[str, Any]]:
         """Return every record in ``namespace``, by key."""
         self._check_open()

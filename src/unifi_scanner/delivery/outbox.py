@@ -181,18 +181,17 @@ class Outbox:
         self._put(key, {**record, "status": status, "updated_at": self._now().isoformat(), **extra})
 
     def _drop(self, tally: _Tally, key: str, record: Mapping[str, Any], why: str) -> None:
+        channel, report = record.get("channel", "?"), record.get("report_id", key)
+        last_error = record.get("last_error")
         _log.error(
             "report dropped from the outbox; it will not be delivered",
-            channel=record["channel"],
-            report_id=record["report_id"],
-            attempts=record["attempts"],
+            channel=channel,
+            report_id=report,
+            attempts=record.get("attempts"),
             reason=why,
-            last_error=record["last_error"],
+            last_error=last_error,
         )
-        tally.problems.append(
-            f"delivery by {record['channel']} of {record['report_id']} given up ({why}): "
-            f"{record['last_error']}"
-        )
+        tally.problems.append(f"delivery by {channel} of {report} given up ({why}): {last_error}")
         tally.lost.append(key)
         try:
             self._settle(key, record, _DROPPED, reason=why)
@@ -219,15 +218,26 @@ class Outbox:
         except StateError as err:
             _log.error("the outbox could not be read", error=str(err))
             return OutboxResult(problems=(f"the outbox could not be read: {err}",))
+        self._forget_settled(records)
         waiting = sorted(
             ((k, r) for k, r in records.items() if r.get("status") == _PENDING),
-            key=lambda item: (item[1]["created_at"], item[0]),
+            key=lambda item: (str(item[1].get("created_at", "")), item[0]),
         )
         tried = 0
         for key, record in waiting:
             if tried >= self._flush_limit:
                 break
-            age = self._now() - datetime.fromisoformat(record["created_at"])
+            try:
+                age = self._now() - datetime.fromisoformat(record["created_at"])
+                channel_ok = isinstance(record["channel"], str)
+            except (KeyError, TypeError, ValueError) as err:
+                channel_ok, age = False, timedelta(0)
+                problem = f"unreadable: {err}"
+            else:
+                problem = "unreadable: channel is not a string"
+            if not channel_ok:
+                self._drop(tally, key, {**record, "last_error": problem}, "broken")
+                continue
             if age > self._max_age:
                 self._drop(tally, key, record, f"waited longer than {self._max_age}")
                 continue
@@ -239,6 +249,27 @@ class Outbox:
         if tally.receipts or tally.problems:
             _log.info("outbox flushed", delivered=len(tally.receipts), problems=len(tally.problems))
         return tally.result()
+
+    def _forget_settled(self, records: Mapping[str, Mapping[str, Any]]) -> None:
+        """Delete delivered/dropped records older than ``max_age``: no pending copy can need them.
+
+        Pending reports are themselves dropped after ``max_age``, so an older "delivered" mark
+        can no longer stop a re-send; keeping it would only make every flush slower.
+        """
+        cutoff = self._now() - self._max_age
+        for key, record in records.items():
+            if record.get("status") not in {_DELIVERED, _DROPPED}:
+                continue
+            try:
+                settled = datetime.fromisoformat(str(record.get("updated_at")))
+            except ValueError:
+                settled = None
+            if settled is None or settled < cutoff:
+                try:
+                    self._store.delete_record(OUTBOX_NAMESPACE, key)
+                except StateError as err:
+                    _log.error("outbox record could not be deleted", key=key, error=str(err))
+                    return
 
     async def _retry(
         self, tally: _Tally, key: str, record: Mapping[str, Any], deliverer: Deliverer

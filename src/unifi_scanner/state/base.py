@@ -45,6 +45,10 @@ class StateStore(Protocol):
         """Store a JSON record under ``namespace``/``key``, replacing any previous one."""
         ...
 
+    def delete_record(self, namespace: str, key: str) -> bool:
+        """Delete the record under ``namespace``/``key``; return whether there was one."""
+        ...
+
     def records(self, namespace: str) -> Mapping[str, Mapping[str, Any]]:
         """Return every record in ``namespace``, by key."""
         ...

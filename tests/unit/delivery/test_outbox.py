@@ -262,3 +262,23 @@ async def test_unreadable_outbox_is_a_problem_not_a_crash(store, clock, monkeypa
     monkeypatch.setattr(store, "records", refuse)
     result = await Outbox(store, clock).flush([CapturingDeliverer("smtp")])
     assert result.problems == ("the outbox could not be read: locked",)
+
+
+async def test_settled_records_are_forgotten_after_max_age(store, clock, busy_report):
+    """Delivered marks older than max_age are deleted at the next flush; fresh ones stay."""
+    good = CapturingDeliverer("file")
+    await Outbox(store, clock).deliver(busy_report, RENDERED, [good])
+    assert store.records(OUTBOX_NAMESPACE)
+    clock.now = START + timedelta(days=1)
+    await Outbox(store, clock).flush([good])
+    assert store.records(OUTBOX_NAMESPACE), "a fresh mark still guards against re-sending"
+    clock.now = START + timedelta(days=4)
+    await Outbox(store, clock).flush([good])
+    assert store.records(OUTBOX_NAMESPACE) == {}
+
+
+async def test_record_without_created_at_is_dropped_not_fatal(store, clock):
+    """A pending record missing its creation time is dropped; the flush goes on."""
+    store.put_record(OUTBOX_NAMESPACE, "smtp/y", {"status": "pending", "channel": "smtp"})
+    result = await Outbox(store, clock).flush([CapturingDeliverer("smtp")])
+    assert result.lost == ("smtp/y",)
