@@ -7,6 +7,7 @@ autoescaping Jinja environment, so data from an external service can never injec
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
@@ -47,8 +48,15 @@ def _rows(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(str(key), _cell(value)) for key, value in data.items()]
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()|~#!])")
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """External text inert in one Markdown table cell: no blocks, raw HTML, links or emphasis."""
+    flat = _WHITESPACE.sub(" ", text).strip()
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 class DefaultSectionRenderer:
