@@ -1,35 +1,24 @@
-"""The controller session: flavour detection, login, CSRF, re-login and the transport policy.
+"""The controller session: port and flavour detection, login, logout, re-login, API key.
 
-:class:`ControllerSession` owns no connection pool: it receives the ``httpx.AsyncClient`` that
-``app.py`` built with the TLS settings, and never closes it. Transient failures (connection
-errors, timeouts, 502/503/504, a text/html "starting up" reply, 429 on data calls) are retried
-with exponential backoff and jitter through ``stamina``; a 429 ``Retry-After`` is honoured up to
-a bound. Everything else is translated once, through :mod:`.error_table`.
+:class:`ControllerSession` is the authenticated half of the controller client; it sends through
+:class:`.transport.ControllerTransport` (retries, CSRF upkeep, error translation). It owns no
+connection pool: it receives the ``httpx.AsyncClient`` that ``app.py`` built with the TLS
+settings, and never closes it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ssl
 from typing import TYPE_CHECKING, Final, Self
 
 import httpx
-import stamina
 import structlog
 
 from unifi_scanner.controller import endpoints
-from unifi_scanner.controller._http import (
-    TransientError,
-    caused_by,
-    csrf_from_jwt,
-    decode,
-    format_host,
-    parse_retry_after,
-    retry_hook,
-)
-from unifi_scanner.controller.error_table import error_for, is_login_required
+from unifi_scanner.controller._http import csrf_from_jwt, decode, format_host, parse_retry_after
+from unifi_scanner.controller.error_table import is_login_required
 from unifi_scanner.controller.flavour import Flavour
-from unifi_scanner.controller.tls import FingerprintMismatchError
+from unifi_scanner.controller.transport import _HTTP_OK_MAX, ControllerTransport
 from unifi_scanner.errors import (
     AuthenticationError,
     ConfigError,
@@ -50,13 +39,10 @@ _log = structlog.get_logger(__name__)
 DEFAULT_PORTS: Final = (443, 8443, 11443)
 LOGOUT_TIMEOUT_S: Final = 2.0
 """Upper bound on the logout call when the session closes."""
-_TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
-_HTTP_TOO_MANY: Final = 429
-_HTTP_OK_MAX: Final = 299
 _HTTP_REDIRECT: Final = range(300, 400)
 
 
-class ControllerSession:
+class ControllerSession(ControllerTransport):
     """Authentication and transport for one controller (see :class:`ControllerClient`)."""
 
     def __init__(
@@ -78,20 +64,20 @@ class ControllerSession:
         if api_key is None and (not username or password is None):
             message = "the controller needs username and password, or api_key"
             raise ConfigError(message, (("username", "settings", message),))
-        self._http = http
-        self._host = host
-        self._port = port
+        super().__init__(
+            http,
+            host=host,
+            port=port,
+            api_key=api_key,
+            scheme=scheme,
+            retry_attempts=retry_attempts,
+            retry_timeout_s=retry_timeout_s,
+            max_retry_after_s=max_retry_after_s,
+        )
         self._site = site
         self._flavour = flavour
         self._username = username
         self._password = password
-        self._api_key = api_key
-        self._scheme = scheme
-        self._retrying = stamina.AsyncRetryingCaller(
-            attempts=retry_attempts, timeout=retry_timeout_s, wait_initial=0.5, wait_max=10.0
-        )
-        self._max_retry_after_s = max_retry_after_s
-        self._csrf: str | None = None
         self._logged_in = False
         self._login_generation = 0
         self._login_lock = asyncio.Lock()
@@ -103,19 +89,9 @@ class ControllerSession:
         return self._flavour
 
     @property
-    def port(self) -> int | None:
-        """The controller port, once configured or detected."""
-        return self._port
-
-    @property
     def site(self) -> str:
         """The default site for site-scoped calls."""
         return self._site
-
-    @property
-    def csrf_token(self) -> str | None:
-        """The CSRF token sent on every request (UniFi OS), newest first."""
-        return self._csrf
 
     @classmethod
     async def detect_port(
@@ -352,123 +328,5 @@ class ControllerSession:
                 if not self._logged_in:
                     await self.login()
 
-    def _raise_for(
-        self, response: httpx.Response, body: object, path: str, retry_after: float | None = None
-    ) -> None:
-        error = error_for(response.status_code, body, endpoint=path, retry_after=retry_after)
-        if error is None:
-            return
-        try:
-            response.raise_for_status()
-        except httpx.HTTPStatusError as err:
-            raise error from err
-        raise error
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/json"}
-        if self._csrf:
-            headers["X-CSRF-Token"] = self._csrf
-        if self._api_key is not None:
-            headers["X-API-KEY"] = self._api_key.get_secret_value()
-        return headers
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body: object = None,
-        params: dict[str, str] | None = None,
-        starting_up_check: bool = True,
-        attempts_once: bool = False,
-    ) -> httpx.Response:
-        port = await self._ensure_port()
-        url = f"{self._scheme}://{format_host(self._host)}:{port}{path}"
-        try:
-            if attempts_once:
-                return await self._send_once(
-                    method,
-                    url,
-                    path=path,
-                    json_body=json_body,
-                    params=params,
-                    starting_up_check=starting_up_check,
-                )
-            return await self._retrying(
-                retry_hook,
-                self._send_once,
-                method,
-                url,
-                path=path,
-                json_body=json_body,
-                params=params,
-                starting_up_check=starting_up_check,
-            )
-        except TransientError as err:
-            raise err.error from (err.__cause__ or err)
-
-    async def _send_once(
-        self,
-        method: str,
-        url: str,
-        *,
-        path: str,
-        json_body: object,
-        params: dict[str, str] | None,
-        starting_up_check: bool,
-    ) -> httpx.Response:
-        try:
-            response = await self._http.request(
-                method,
-                url,
-                json=json_body,
-                params=params,
-                headers=self._headers(),
-                follow_redirects=False,
-            )
-        except httpx.HTTPError as err:
-            if caused_by(err, FingerprintMismatchError):
-                message = f"{path}: UNIFI_TLS_FINGERPRINT does not match ({err})"
-                raise ControllerUnreachableError(message, endpoint=path) from err
-            if caused_by(err, ssl.SSLCertVerificationError):
-                # Retrying cannot help: the certificate is what it is.
-                message = (
-                    f"{path}: the controller's TLS certificate is not trusted ({err}); set "
-                    "UNIFI_CA_BUNDLE to its CA, or pin it with UNIFI_TLS_FINGERPRINT"
-                )
-                raise ControllerUnreachableError(message, endpoint=path) from err
-            error = ControllerUnreachableError(
-                f"{path}: cannot reach the controller ({type(err).__name__}: {err})", endpoint=path
-            )
-            raise TransientError(error) from err
-        updated = response.headers.get("X-Updated-CSRF-Token")
-        if updated:
-            self._csrf = updated
-        status = response.status_code
-        if status in _TRANSIENT_STATUSES:
-            error = ControllerUnreachableError(
-                f"{path}: the controller is unavailable (HTTP {status})",
-                endpoint=path,
-                status=status,
-            )
-            raise TransientError(error)
-        if status == _HTTP_TOO_MANY and path not in _LOGIN_PATHS:
-            wait = parse_retry_after(response)
-            bounded = None if wait is None else min(wait, self._max_retry_after_s)
-            limited = ControllerResponseError(
-                f"{path}: the controller rate-limited us (429)", endpoint=path, status=status
-            )
-            raise TransientError(limited, bounded)
-        content_type = response.headers.get("Content-Type", "")
-        if starting_up_check and status <= _HTTP_OK_MAX and "text/html" in content_type:
-            error = ControllerUnreachableError(
-                f"{path}: the controller is starting up ({response.text[:60]!r})",
-                endpoint=path,
-                status=status,
-            )
-            raise TransientError(error)
-        return response
-
-
-_LOGIN_PATHS: Final = frozenset({endpoints.login_path(f) for f in Flavour})
 _SESSION_COOKIES: Final = frozenset({"TOKEN", "unifises"})
