@@ -112,7 +112,7 @@ class ControllerClient(ControllerSession):
     """Async client for one UniFi Network controller (UniFi OS console or legacy).
 
     Args:
-        http: the shared ``httpx.AsyncClient`` (TLS set up by ``app.py``); never closed here.
+        http: the shared ``httpx.AsyncClient`` (TLS set up by ``unifi_scanner.app``); never closed.
         host: controller host name or IP.
         port: controller port; ``None`` probes 443, 8443 and 11443 on first use.
         site: default site short name (``default``).

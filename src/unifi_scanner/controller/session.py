@@ -2,7 +2,7 @@
 
 :class:`ControllerSession` is the authenticated half of the controller client; it sends through
 :class:`.transport.ControllerTransport` (retries, CSRF upkeep, error translation). It owns no
-connection pool: it receives the ``httpx.AsyncClient`` that ``app.py`` built with the TLS
+connection pool: it receives the ``httpx.AsyncClient`` that the ``app`` package built with the TLS
 settings, and never closes it.
 """
 

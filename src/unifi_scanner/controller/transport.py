@@ -1,7 +1,7 @@
 """The controller transport: send one request, retry what is transient, keep the CSRF token.
 
 :class:`ControllerTransport` owns no connection pool: it receives the ``httpx.AsyncClient`` that
-``app.py`` built with the TLS settings, and never closes it. Transient failures (connection
+the ``app`` package built with the TLS settings, and never closes it. Transient failures (connection
 errors, timeouts, 502/503/504, a text/html "starting up" reply, 429 on data calls) are retried
 with exponential backoff and jitter through ``stamina``; a 429 ``Retry-After`` is honoured up to
 a bound. Everything else is translated once, through :mod:`.error_table`. Authentication (which

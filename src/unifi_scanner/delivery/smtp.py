@@ -1,6 +1,6 @@
 """Send reports by email: one ``multipart/alternative`` message (plain text + inline-CSS HTML).
 
-Settings arrive as plain constructor arguments (``app.py`` maps ``settings.smtp`` onto them).
+Settings arrive as plain constructor arguments (the ``app`` package maps ``settings.smtp``).
 Transport security: ``use_tls`` speaks TLS from the first byte (port 465); ``starttls`` upgrades
 a plain connection (port 587) and fails if the server does not offer it; with neither, the
 message and any password travel in clear, so use that only on loopback.

@@ -1,6 +1,6 @@
 """Integrations: optional external sources, run in parallel with collection, each isolated.
 
-``app.py`` wiring::
+the ``app`` package wiring::
 
     registry = default_registry()
     selection = registry.select(settings)

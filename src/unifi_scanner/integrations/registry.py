@@ -1,7 +1,7 @@
 """The integration registry: a hard-coded list of classes, instantiated from Settings.
 
 No plugin discovery: the built-ins are listed in :data:`BUILTIN_INTEGRATIONS`
-(``unifi_scanner.integrations.builtin``), and ``app.py`` builds one registry per process.
+(``unifi_scanner.integrations.builtin``), and the ``app`` package builds one registry per process.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class IntegrationRegistry:
     """Integration classes by ``name``, in registration order.
 
     Args:
-        classes: the classes to start with (``app.py`` passes :data:`BUILTIN_INTEGRATIONS`).
+        classes: the classes to start with (``unifi_scanner.app`` passes the built-ins).
     """
 
     def __init__(self, classes: Iterable[IntegrationClass] = ()) -> None:

@@ -18,6 +18,7 @@ PACKAGES = [
     "unifi_scanner.delivery",
     "unifi_scanner.state",
     "unifi_scanner.simulator",
+    "unifi_scanner.app",
 ]
 
 

@@ -1,0 +1,160 @@
+"""The simulated controller: ``demo`` scans it once, ``simulate`` serves it in the foreground."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from unifi_scanner.app.scan import ScanOutcome, run_once
+from unifi_scanner.app.wiring import utc_now
+from unifi_scanner.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from unifi_scanner.config import Settings
+    from unifi_scanner.integrations import IntegrationRegistry
+
+__all__ = ["run_demo", "simulate"]
+
+
+async def run_demo(
+    settings: Settings,
+    *,
+    scenario: str = "demo",
+    flavour: Literal["unifi-os", "legacy"] = "unifi-os",
+    network: int = 9,
+    now: Callable[[], datetime] = utc_now,
+    registry: IntegrationRegistry | None = None,
+) -> ScanOutcome:
+    """Start the simulated controller on loopback (TLS, throw-away CA) and scan it once.
+
+    The demo keeps no state between runs: every demo shows the whole scenario.
+    """
+    from unifi_scanner.simulator import SimulatorConfig, SimulatorServer  # noqa: PLC0415
+
+    if network not in {9, 10}:
+        raise ConfigError("network must be 9 or 10", (("network", "option", "not 9 or 10"),))
+    generation: Literal[9, 10] = 10 if network == 10 else 9  # noqa: PLR2004
+    config = SimulatorConfig(flavour=flavour, network=generation, scenario=scenario, now=now)
+    with tempfile.TemporaryDirectory(prefix="unifi-scanner-demo-") as tmp:
+        async with SimulatorServer(config, tls=True) as server:
+            demo_settings = settings.model_copy(
+                update={
+                    "host": server.host,
+                    "port": server.port,
+                    "flavour": flavour,
+                    "username": config.username,
+                    "password": _secret(config.password),
+                    "api_key": None,
+                    "site": "default",
+                    "verify_ssl": True,
+                    "ca_bundle": server.ca_pem_path,
+                    "tls_fingerprint": None,
+                    "state_path": Path(tmp) / "state.sqlite3",
+                }
+            )
+            outcomes = await run_once(demo_settings, now=now, registry=registry)
+    return outcomes[0]
+
+
+def _secret(value: str) -> object:
+    from pydantic import SecretStr  # noqa: PLC0415
+
+    return SecretStr(value)
+
+
+async def simulate(
+    *,
+    host: str,
+    port: int,
+    scenario: str,
+    flavour: Literal["unifi-os", "legacy"],
+    network: int,
+    tls: bool,
+    announce: Callable[[str], object] = print,
+    username: str | None = None,
+    password: str | None = None,
+    devices: int | None = None,
+    clients: int | None = None,
+    events_per_day: int | None = None,
+    days: float | None = None,
+    seed: int = 1,
+    allow_remote: bool = False,
+) -> None:
+    """Serve the simulated controller in the foreground until cancelled.
+
+    Binds loopback only, unless ``host`` names another address and ``allow_remote`` is set.
+    Any of ``devices``, ``clients``, ``events_per_day``, ``days`` serves the generated site
+    (``simulator.generated_config``) instead of ``scenario``.
+
+    Raises:
+        ConfigError: ``network`` is not 9 or 10, or ``host`` is not loopback without
+            ``allow_remote``.
+    """
+    import ipaddress  # noqa: PLC0415
+
+    from unifi_scanner.simulator import (  # noqa: PLC0415
+        CONTROL_PREFIX,
+        DEFAULT_PASSWORD,
+        DEFAULT_USERNAME,
+        SimulatorConfig,
+        SimulatorServer,
+        generated_config,
+    )
+
+    if network not in {9, 10}:
+        raise ConfigError("network must be 9 or 10", (("network", "option", "not 9 or 10"),))
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not allow_remote:
+        message = (
+            f"refusing to serve the simulator on {host}: it has a public password and an "
+            "unauthenticated control endpoint; bind 127.0.0.1, or add --allow-remote"
+        )
+        raise ConfigError(message, (("host", "option", "not loopback without --allow-remote"),))
+    generation: Literal[9, 10] = 10 if network == 10 else 9  # noqa: PLR2004
+    user, secret = username or DEFAULT_USERNAME, password or DEFAULT_PASSWORD
+    if all(knob is None for knob in (devices, clients, events_per_day, days)):
+        config = SimulatorConfig(
+            flavour=flavour,
+            network=generation,
+            scenario=scenario,
+            username=user,
+            password=secret,
+            seed=seed,
+        )
+    else:
+        config = generated_config(
+            devices=devices,
+            clients=clients,
+            events_per_day=events_per_day,
+            days=days,
+            seed=seed,
+            flavour=flavour,
+            network=generation,
+            username=user,
+            password=secret,
+        )
+        if (spec := config.generator) is not None:
+            scenario = (
+                f"generated: {spec.devices} devices, {spec.clients} clients, "
+                f"{spec.total} events over {spec.days:g} days, seed {seed}"
+            )
+    async with SimulatorServer(config, tls=tls, host=host, port=port) as server:
+        announce(f"Simulated UniFi controller ({flavour}, Network {network}, scenario {scenario})")
+        announce(f"  URL:      {server.base_url}")
+        announce(f"  login:    {config.username} / {config.password}")
+        if config.api_key:
+            announce(f"  API key:  {config.api_key}")
+        if server.ca_pem_path is not None:
+            announce(f"  CA:       {server.ca_pem_path}  (UNIFI_CA_BUNDLE)")
+            announce(f"  SHA-256:  {server.cert_fingerprint}  (UNIFI_TLS_FINGERPRINT)")
+        announce(f"  faults:   {server.base_url}{CONTROL_PREFIX}/faults  (no authentication)")
+        announce("Press Ctrl-C to stop.")
+        await asyncio.Event().wait()

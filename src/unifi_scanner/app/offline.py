@@ -1,0 +1,78 @@
+"""Commands that never reach the controller: analyse exported JSON, show integration status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from unifi_scanner.analysis import Engine
+from unifi_scanner.app.wiring import utc_now
+from unifi_scanner.collect import load_export
+from unifi_scanner.errors import ConfigError
+from unifi_scanner.integrations import (
+    IntegrationRegistry,
+    IntegrationResults,
+    default_registry,
+    integration_status,
+)
+from unifi_scanner.reports import RENDERERS, build_report
+from unifi_scanner.state import SqliteStateStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from datetime import datetime
+    from pathlib import Path
+
+    from unifi_scanner.config import Settings
+
+__all__ = ["analyze_files", "integrations_status"]
+
+
+def analyze_files(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    fmt: str = "text",
+    now: Callable[[], datetime] = utc_now,
+) -> str:
+    """Analyse exported controller JSON offline and return the rendered report."""
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        message = f"--format must be one of {', '.join(sorted(RENDERERS))}, got {fmt!r}"
+        raise ConfigError(message, (("format", "option", message),))
+    snapshot = load_export(list(paths))
+    findings = Engine(now=now).analyze(snapshot)
+    report = build_report(
+        snapshot, findings, IntegrationResults(), generated_at=now(), timezone=settings.timezone
+    )
+    return renderer(report)
+
+
+def integrations_status(
+    settings: Settings, *, registry: IntegrationRegistry | None = None
+) -> list[tuple[str, str, str, str, str]]:
+    """Rows for ``unifi-scanner integrations``: name, configured, last status, success, breaker."""
+    registry = registry or default_registry()
+    selection = registry.select(settings)
+    configured = {integration.name for integration in selection.configured}
+    skipped = {item.name: item.status.value for item in selection.skipped}
+    store = SqliteStateStore(settings.state_path, utc_now)
+    try:
+        rows = integration_status(store, registry, settings)
+    finally:
+        store.close()
+    table = []
+    for row in rows:
+        state = "yes" if row.name in configured else skipped.get(row.name, "no")
+        breaker = row.breaker_state.value
+        if row.next_probe_at is not None:
+            breaker += f" (next probe {row.next_probe_at:%Y-%m-%d %H:%M} UTC)"
+        table.append(
+            (
+                row.display_name,
+                state,
+                row.status.value if row.status else "never ran",
+                f"{row.last_success:%Y-%m-%d %H:%M} UTC" if row.last_success else "never",
+                breaker,
+            )
+        )
+    return table
