@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
+
+from unifi_scanner._retry_after import retry_after_seconds
 
 if TYPE_CHECKING:
     import httpx
@@ -40,19 +41,7 @@ def retry_hook(exc: Exception) -> bool | float:
 
 
 def parse_retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-        date = parsedate_to_datetime(response.headers.get("Date", value))
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - date).total_seconds())
+    return retry_after_seconds(response.headers)
 
 
 def csrf_from_jwt(token: str | None) -> str | None:

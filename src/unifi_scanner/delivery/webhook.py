@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
@@ -23,6 +22,7 @@ import stamina
 import structlog
 
 from unifi_scanner.__about__ import __version__
+from unifi_scanner._retry_after import retry_after_seconds
 from unifi_scanner.delivery.base import DeliveryReceipt, require_formats
 from unifi_scanner.delivery.chat import ChatFormat, chat_payload, detect_format
 from unifi_scanner.errors import DeliveryError
@@ -58,19 +58,7 @@ def redact_url(url: str) -> str:
 
 def _retry_after_s(response: httpx.Response) -> float | None:
     """Read ``Retry-After`` (seconds or an HTTP date) as seconds from now; None when absent."""
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-        date = parsedate_to_datetime(response.headers.get("Date", value))
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - date).total_seconds())
+    return retry_after_seconds(response.headers)
 
 
 class _TransientError(Exception):

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import httpx
 
+from unifi_scanner._retry_after import retry_after_seconds
 from unifi_scanner.errors import (
     IntegrationError,
     IntegrationMisconfiguredError,
@@ -83,18 +83,7 @@ def retry_after_s(exc: BaseException, now: datetime | None = None) -> float | No
     if isinstance(exc, IntegrationTransientError):
         return exc.retry_after
     if isinstance(exc, httpx.HTTPStatusError):
-        header = exc.response.headers.get("retry-after")
-        if header is None:
-            return None
-        try:
-            return max(0.0, float(header))
-        except ValueError:
-            pass
-        try:
-            when = parsedate_to_datetime(header)
-        except (TypeError, ValueError):
-            return None
-        return None if now is None else max(0.0, (when - now).total_seconds())
+        return retry_after_seconds(exc.response.headers, now)
     return None
 
 
