@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from unifi_scanner.analysis import Severity
-from unifi_scanner.collect.models import Port, Temperature
+from unifi_scanner.collect.models import DeviceState, Port, Temperature
 
 
 def _ports(*watts):
@@ -67,6 +67,11 @@ HEALTH_CASES = [
     pytest.param({"model_in_eol": True}, ("device.end_of_life", Severity.LOW), id="eol"),
     pytest.param({"uptime_s": 600}, ("device.recent_reboot", Severity.LOW), id="recent-reboot"),
     pytest.param({"uptime_s": None}, None, id="uptime-unknown"),
+    pytest.param(
+        {"uptime_s": 0, "state": DeviceState.DISCONNECTED},
+        ("device.offline", Severity.MEDIUM),
+        id="down-is-offline-not-a-reboot",
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.rule import DeviceRule
 from unifi_scanner.analysis.rules.connectivity import GATEWAY_TYPES
+from unifi_scanner.collect.models import DeviceState
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -204,6 +205,8 @@ DEVICE_END_OF_LIFE = DeviceRule(
 def _recent_reboot(device: Device, _ctx: RuleContext) -> Mapping[str, object] | None:
     if device.uptime_s is None or device.uptime_s >= RECENT_REBOOT_S:
         return None
+    if device.state is not DeviceState.CONNECTED:
+        return None  # a device that is down has no uptime worth reading (device.offline)
     return {"minutes": device.uptime_s // 60}
 
 
