@@ -289,30 +289,33 @@ class Collector:
 
     async def _events(self, run: _Run, window: Window, events: EventSpool) -> None:
         sink = _Sink(events, window, "events", "events")
-        if (
-            await self._stream(
-                run,
-                "stat/event",
-                pages=lambda: self._classic_pages(run, window),
-                convert=event_from_classic,
-                sink=sink,
+        await self._first_answering(
+            run,
+            "events",
+            (
+                _Source(
+                    "stat/event", lambda: self._classic_pages(run, window), event_from_classic, sink
+                ),
+                _Source(
+                    "system-log/all",
+                    lambda: self._system_log_pages(window, run),
+                    event_from_system_log,
+                    sink,
+                ),
+            ),
+        )
+
+    async def _first_answering(self, run: _Run, what: str, sources: Sequence[_Source]) -> None:
+        """Stream the first source whose first page answers; if none does, note them all."""
+        for source in sources:
+            answered = await self._stream(
+                run, source.name, pages=source.pages, convert=source.convert, sink=source.sink
             )
-            is not None
-        ):
-            return
-        if (
-            await self._stream(
-                run,
-                "system-log/all",
-                pages=lambda: self._system_log_pages(window, run),
-                convert=event_from_system_log,
-                sink=sink,
-            )
-            is not None
-        ):
-            return
-        failures = f"{run.failure('stat/event')}, {run.failure('system-log/all')}"
-        self._note(run, "events", f"Events unavailable: {failures}", run.endpoint("stat/event"))
+            if answered is not None:
+                return
+        failures = ", ".join(run.failure(source.name) for source in sources)
+        message = f"{_LABELS[what]} unavailable: {failures}"
+        self._note(run, what, message, run.endpoint(sources[0].name))
 
     async def _classic_pages(self, run: _Run, window: Window) -> AsyncIterator[Sequence[object]]:
         hours = max(1, math.ceil((self._now() - window.start) / timedelta(hours=1)))
@@ -350,36 +353,30 @@ class Collector:
         self._note(run, "events", f"Events truncated: read the first {self._max_pages} pages only")
 
     async def _ips(self, run: _Run, window: Window, events: EventSpool) -> None:
-        sink = _Sink(events, window, "ips", "IPS alerts", keep=lambda e: e.key == IPS_KEY)
-        if (
-            await self._stream(
-                run,
-                "traffic-flows",
-                pages=lambda: self._flow_pages(window, run),
-                convert=event_from_traffic_flow,
-                sink=sink,
-            )
-            is not None
-        ):
-            return
         start, end = _ms(window.start), _ms(window.end)
 
         async def legacy() -> AsyncIterator[Sequence[object]]:
             yield await self._client.ips_events(start_ms=start, end_ms=end, site=run.site)
 
-        if (
-            await self._stream(
-                run,
-                "stat/ips/event",
-                pages=legacy,
-                convert=event_from_ips,
-                sink=_Sink(events, window, "ips", "IPS alerts"),
-            )
-            is not None
-        ):
-            return
-        failures = f"{run.failure('traffic-flows')}, {run.failure('stat/ips/event')}"
-        self._note(run, "ips", f"IPS alerts unavailable: {failures}", run.endpoint("traffic-flows"))
+        flows = _Sink(events, window, "ips", "IPS alerts", keep=lambda e: e.key == IPS_KEY)
+        await self._first_answering(
+            run,
+            "ips",
+            (
+                _Source(
+                    "traffic-flows",
+                    lambda: self._flow_pages(window, run),
+                    event_from_traffic_flow,
+                    flows,
+                ),
+                _Source(
+                    "stat/ips/event",
+                    legacy,
+                    event_from_ips,
+                    _Sink(events, window, "ips", "IPS alerts"),
+                ),
+            ),
+        )
 
     async def _flow_pages(self, window: Window, run: _Run) -> AsyncIterator[Sequence[object]]:
         for number in range(self._max_pages):
@@ -406,6 +403,16 @@ class Collector:
         if received is None:
             message = f"Alarms unavailable: {run.failure('list/alarm')}"
             self._note(run, "alarms", message, run.endpoint("list/alarm"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One endpoint that can provide a kind of data, tried in order by ``_first_answering``."""
+
+    name: str
+    pages: Callable[[], AsyncIterator[Sequence[object]]]
+    convert: Callable[[object], Event]
+    sink: _Sink
 
 
 @dataclass(slots=True)
