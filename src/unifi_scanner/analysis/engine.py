@@ -25,7 +25,7 @@ from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
 from unifi_scanner.analysis.text import when
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Hashable, Iterable
     from datetime import datetime
 
     from unifi_scanner.collect.models import Client, Device, Event, Snapshot
@@ -34,7 +34,27 @@ __all__ = ["Engine"]
 
 _LOGGER = logging.getLogger(__name__)
 _MAX_DISTINCT_KEYS = 10_000  # bound on the per-run dispatch cache
-_Block = tuple["Callable[[Event], bool] | None", tuple[EventRule, ...]]
+
+
+class _Switch:
+    """Rules sharing one ``route`` function: it runs once and picks the rules to try."""
+
+    __slots__ = ("by_value", "route", "rules")
+
+    def __init__(self, route: Callable[[Event, RuleContext], Hashable]) -> None:
+        self.route = route
+        self.rules: tuple[EventRule, ...] = ()
+        self.by_value: dict[Hashable, tuple[EventRule, ...]] = {}
+
+    def add(self, rule: EventRule, value: Hashable) -> None:
+        self.rules = (*self.rules, rule)
+        self.by_value[value] = (*self.by_value.get(value, ()), rule)
+
+
+# A block: rules sharing one gate, as steps that are either plain rules (tried in turn) or a
+# switch (tried only when routed to).
+_Step = tuple[EventRule, ...] | _Switch
+_Block = tuple["Callable[[Event], bool] | None", tuple[_Step, ...]]
 
 
 class Engine:
@@ -137,6 +157,22 @@ class Engine:
         return findings
 
 
+def _add_step(steps: list[_Step], rule: EventRule) -> None:
+    """Append a rule to a block: to the switch of its route, else to the plain rules."""
+    if rule.route is None:
+        if steps and not isinstance(steps[-1], _Switch):
+            steps[-1] = (*steps[-1], rule)
+        else:
+            steps.append((rule,))
+        return
+    route, value = rule.route
+    switch = next((s for s in steps if isinstance(s, _Switch) and s.route is route), None)
+    if switch is None:
+        switch = _Switch(route)
+        steps.append(switch)
+    switch.add(rule, value)
+
+
 class _Run:
     """The mutable state of one :meth:`Engine.analyze` call."""
 
@@ -169,13 +205,12 @@ class _Run:
         # EventKey is a StrEnum, so a raw key finds its member's entry directly; EventKey(raw)
         # runs once per distinct key only to warn about keys no rule knows.
         EventKey(raw)
-        blocks: list[_Block] = []
+        blocks: list[tuple[Callable[[Event], bool] | None, list[_Step]]] = []
         for rule in (*engine._keyed.get(raw, ()), *engine._unkeyed):  # noqa: SLF001
-            if blocks and blocks[-1][0] is rule.gate:
-                blocks[-1] = (rule.gate, (*blocks[-1][1], rule))
-            else:
-                blocks.append((rule.gate, (rule,)))
-        found = tuple(blocks)
+            if not blocks or blocks[-1][0] is not rule.gate:
+                blocks.append((rule.gate, []))
+            _add_step(blocks[-1][1], rule)
+        found = tuple((gate, tuple(steps)) for gate, steps in blocks)
         if len(self._dispatch) < _MAX_DISTINCT_KEYS:
             self._dispatch[raw] = found
         return found
@@ -193,37 +228,48 @@ class _Run:
         if blocks is None:
             blocks = self._candidates(event.key)
         claimed = False
-        for gate, rules in blocks:
-            if gate is None or self._passes(gate, rules, event):
-                claimed = self._run_block(rules, event) or claimed
+        for gate, steps in blocks:
+            if gate is None or self._passes(gate, steps, event):
+                claimed = self._run_block(steps, event) or claimed
         if not claimed:
             try:
                 self._add_event(self._engine._fallback, event)  # noqa: SLF001
             except Exception as err:  # noqa: BLE001
                 self._failed(self._engine._fallback.id, err)  # noqa: SLF001
 
-    def _run_block(self, rules: tuple[EventRule, ...], event: Event) -> bool:
+    def _run_block(self, steps: tuple[_Step, ...], event: Event) -> bool:
         claimed = False
         ctx = self._ctx
-        for rule in rules:
-            try:
-                if rule.when is not None and not rule.when(event, ctx):
-                    continue
-                self._add_event(rule, event)
-            except Exception as err:  # noqa: BLE001  (one bad rule must not stop the scan)
-                self._failed(rule.id, err)
-            else:
-                claimed = True
+        for step in steps:
+            rules = self._route(step, event) if type(step) is _Switch else step
+            for rule in rules:  # type: ignore[union-attr]
+                try:
+                    if rule.when is not None and not rule.when(event, ctx):
+                        continue
+                    self._add_event(rule, event)
+                except Exception as err:  # noqa: BLE001  (one bad rule must not stop the scan)
+                    self._failed(rule.id, err)
+                else:
+                    claimed = True
         return claimed
 
+    def _route(self, switch: _Switch, event: Event) -> tuple[EventRule, ...]:
+        try:
+            return switch.by_value.get(switch.route(event, self._ctx), ())
+        except Exception as err:  # noqa: BLE001  (a failing route skips its rules, not the scan)
+            for rule in switch.rules:
+                self._failed(rule.id, err)
+            return ()
+
     def _passes(
-        self, gate: Callable[[Event], bool], rules: tuple[EventRule, ...], event: Event
+        self, gate: Callable[[Event], bool], steps: tuple[_Step, ...], event: Event
     ) -> bool:
         try:
             return gate(event)
         except Exception as err:  # noqa: BLE001  (a failing gate skips its rules, not the scan)
-            for rule in rules:
-                self._failed(rule.id, err)
+            for step in steps:
+                for rule in step.rules if isinstance(step, _Switch) else step:
+                    self._failed(rule.id, err)
             return False
 
     def _add_event(self, rule: EventRule, event: Event) -> None:

@@ -12,8 +12,9 @@ import enum
 import functools
 import ipaddress
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
 
 from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info
 from unifi_scanner.collect.models import EventSource
@@ -25,13 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
 
-_IPV4_PARTS = 4
-_OCTET_DIGITS = 3
-_OCTET_MAX = 255
 ENGINE_SIDS = range(2_200_000, 2_300_000)
 ETPRO_SIDS = range(2_800_000, 2_900_000)
 _CACHE_LIMIT = 65_536
-_SCOPES: dict[str, str] = {}
 _FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...]], tuple[str, FamilyInfo]] = {}
 
 _FAMILY_RE = re.compile(r"^(ETPRO|ET|GPL|SURICATA)\s+([A-Z][A-Z0-9_]*)")
@@ -75,9 +72,8 @@ class Triage(enum.StrEnum):
     INSIDE_OTHER = "inside_other"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IpsAlert:
-    """The fields triage and the texts need."""
+class IpsAlert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """The fields triage and the texts need (a struct: one is built per alert)."""
 
     signature: str
     signature_id: int | None
@@ -103,19 +99,23 @@ class IpsAlert:
     @property
     def triage(self) -> Triage:
         """Which bucket the alert falls into."""
-        if self.info.kind is Kind.ENGINE:
-            return Triage.ENGINE
-        inside = self.direction in {Direction.OUTBOUND, Direction.INTERNAL}
-        if inside and self.info.kind is Kind.THREAT:
-            return Triage.INSIDE_THREAT
-        if inside:
-            return Triage.INSIDE_OTHER
-        return Triage.INBOUND_BLOCKED if self.blocked else Triage.INBOUND_DETECTED
+        return _triage(self.info.kind, self.direction, blocked=self.blocked)
+
+
+_INSIDE: Final = frozenset({Direction.OUTBOUND, Direction.INTERNAL})
+
+
+def _triage(kind: Kind, direction: Direction, *, blocked: bool) -> Triage:
+    if kind is Kind.ENGINE:
+        return Triage.ENGINE
+    if direction in _INSIDE:
+        return Triage.INSIDE_THREAT if kind is Kind.THREAT else Triage.INSIDE_OTHER
+    return Triage.INBOUND_BLOCKED if blocked else Triage.INBOUND_DETECTED
 
 
 def _text(value: object) -> str | None:
-    if isinstance(value, str) and value:
-        return value
+    if type(value) is str or isinstance(value, str):
+        return value or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
@@ -130,32 +130,27 @@ def _int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value)
     return None
+
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
+_IPV4 = re.compile(rf"({_OCTET})\.({_OCTET})\.{_OCTET}\.{_OCTET}", re.ASCII)
+_PRIVATE_FIRST_OCTETS = frozenset({10, 100, 127, 169, 172, 192})
 
 
 def _scope(ip: str | None) -> str:
     """``private``, ``public`` or ``unknown``; anonymised octets (``54.36.xxx.xxx``) read as 0."""
     if not ip:
         return "unknown"
-    found = _SCOPES.get(ip)
-    if found is None:
-        found = _scope_uncached(ip)
-        if len(_SCOPES) >= _CACHE_LIMIT:
-            _SCOPES.clear()
-        _SCOPES[ip] = found
-    return found
-
-
-def _scope_uncached(ip: str) -> str:
-    parts = ip.split(".")
-    if len(parts) == _IPV4_PARTS and all(p.isdigit() and len(p) <= _OCTET_DIGITS for p in parts):
-        first, second = int(parts[0]), int(parts[1])
-        if max(int(p) for p in parts) > _OCTET_MAX:
-            return "unknown"
-        return "private" if _private_v4(first, second) else "public"
-    return _scope_slow(ip)
+    match = _IPV4.fullmatch(ip)
+    if match is None:
+        return _scope_slow(ip)
+    first = int(match.group(1))
+    if first in _PRIVATE_FIRST_OCTETS and _private_v4(first, int(match.group(2))):
+        return "private"
+    return "public"
 
 
 def _private_v4(first: int, second: int) -> bool:
@@ -182,46 +177,67 @@ def _scope_slow(ip: str) -> str:
     return "public"
 
 
+_BY_SCOPES: Final = {
+    ("public", "private"): Direction.INBOUND,
+    ("public", "public"): Direction.INBOUND,
+    ("private", "public"): Direction.OUTBOUND,
+    ("private", "private"): Direction.INTERNAL,
+}
+
+
 def _direction(src: str | None, dst: str | None, hint: object) -> Direction:
-    scopes = (_scope(src), _scope(dst))
-    by_ip = {
-        ("public", "private"): Direction.INBOUND,
-        ("public", "public"): Direction.INBOUND,
-        ("private", "public"): Direction.OUTBOUND,
-        ("private", "private"): Direction.INTERNAL,
-    }
-    if scopes in by_ip:
-        return by_ip[scopes]
+    src_scope, dst_scope = _scope(src), _scope(dst)
+    found = _BY_SCOPES.get((src_scope, dst_scope))
+    if found is not None:
+        return found
     if isinstance(hint, str) and hint.lower() in _DIRECTIONS:
         return Direction(_DIRECTIONS[hint.lower()])
-    if scopes[0] == "public":
+    if src_scope == "public":
         return Direction.INBOUND
-    if scopes[0] == "private":
-        return Direction.OUTBOUND if scopes[1] != "private" else Direction.INTERNAL
+    if src_scope == "private":
+        return Direction.OUTBOUND if dst_scope != "private" else Direction.INTERNAL
     return Direction.UNKNOWN
 
 
-class _LogParams:
-    """v2 system-log parameters, flat or under ``parameters``, string or ``{name, ip…}``."""
+_LOG_NAMES: Final = frozenset(
+    {
+        "SIGNATURE",
+        "SIGNATURE_ID",
+        "CATEGORY",
+        "SRC_IP",
+        "DST_IP",
+        "SRC_MAC",
+        "SRC_CLIENT",
+        "CLIENT",
+        "SRC_COUNTRY",
+    }
+)
 
-    __slots__ = ("_flat", "_nested")
 
-    def __init__(self, params: Mapping[str, Any]) -> None:
-        nested = params.get("parameters")
-        self._flat = params
-        self._nested: Mapping[str, Any] = nested if isinstance(nested, dict) else {}
+def _log_values(params: Mapping[str, Any]) -> dict[str, str]:
+    """The v2 system-log parameters an alert needs, as text.
 
-    def get(self, name: str) -> str | None:
-        value = self._flat.get(name)
-        if value is None:
-            value = self._nested.get(name)
-        if isinstance(value, dict):
-            for field in ("ip", "name", "target_id", "id"):
-                text = _text(value.get(field))
-                if text:
-                    return text
-            return None
-        return _text(value)
+    They are flat or under ``parameters`` (a flat one wins), a string or a ``{name, ip…}``
+    object. Only the names present are read: an entry carries a few of them.
+    """
+    found: dict[str, str] = {}
+    nested = params.get("parameters")
+    for source in (nested, params) if isinstance(nested, dict) else (params,):
+        for name in _LOG_NAMES.intersection(source):
+            text = _log_text(source[name])
+            if text:
+                found[name] = text
+    return found
+
+
+def _log_text(value: object) -> str | None:
+    if isinstance(value, dict):
+        for field in ("ip", "name", "target_id", "id"):
+            text = _text(value.get(field))
+            if text:
+                return text
+        return None
+    return _text(value)
 
 
 def is_threat_event(event: Event) -> bool:
@@ -290,11 +306,14 @@ def parse_alert(event: Event) -> IpsAlert:
             direction_hint=None,
         )
     key = event.key.upper()
-    log = _LogParams(params)
+    log = _log_values(params)
     return _build(
         signature=_signature(log.get("SIGNATURE"), event.message),
         sid=_int(log.get("SIGNATURE_ID")),
-        categories=_categories(params, log.get("CATEGORY"), event.message),
+        # hints come from the message template, not the filled-in names and addresses (a
+        # device called "Tor-Router" says nothing about the alert), and the template repeats,
+        # so the family cache hits
+        categories=_categories(params, log.get("CATEGORY"), _template(params) or event.message),
         action="blocked" if "BLOCK" in key else _text(params.get("action")),
         src_ip=log.get("SRC_IP"),
         dst_ip=log.get("DST_IP"),
@@ -304,6 +323,10 @@ def parse_alert(event: Event) -> IpsAlert:
         asn=None,
         direction_hint=params.get("direction"),
     )
+
+
+def _template(params: Mapping[str, Any]) -> str | None:
+    return _text(params.get("message_raw")) or _text(params.get("title_raw"))
 
 
 def _signature(given: str | None, text: str) -> str:
@@ -320,6 +343,8 @@ def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tup
     keyed by signature alone whenever it can be.
     """
     found = _FAMILY_CACHE.get((signature, sid, ()))
+    if found is None:
+        found = _FAMILY_CACHE.get((signature, sid, categories))
     if found is not None:
         return found
     match = _FAMILY_RE.match(signature)
@@ -359,7 +384,7 @@ def _build(
         signature_id=sid,
         family=family,
         info=info,
-        category=next((c for c in categories if c), ""),
+        category=categories[0] if categories else "",  # every item is a non-empty text
         blocked=(action or "").lower() in _BLOCKED_WORDS,
         direction=_direction(src_ip, dst_ip, direction_hint),
         src_ip=src_ip,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from unifi_scanner.analysis.findings import Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Hashable, Iterable, Mapping
     from datetime import datetime
 
     from unifi_scanner.analysis.keys import EventKey
@@ -180,6 +180,10 @@ class EventRule:
         when: an extra predicate; with ``keys`` both must hold.
         gate: a cheap predicate several rules share (the same function object); the engine
             evaluates it once per event and skips every rule whose gate fails, before ``when``.
+        route: ``(function, value)``: the rule takes an event only when ``function`` returns
+            ``value``. Rules sharing the function (the same object) form a switch: the engine
+            calls it once per event and runs only the rules routed to its answer, instead of
+            asking each rule's ``when`` in turn. Checked after ``gate``, before ``when``.
         severity: a fixed severity, or a function of the event.
         title: title template (``str.format_map`` fields: ``subject``, ``count``, ``per_hour``,
             ``first_seen``, ``last_seen``, the ``fields`` values, and for every tally dimension
@@ -208,6 +212,7 @@ class EventRule:
     keys: tuple[EventKey, ...] = ()
     when: Callable[[Event, RuleContext], bool] | None = None
     gate: Callable[[Event], bool] | None = None
+    route: tuple[Callable[[Event, RuleContext], Hashable], Hashable] | None = None
     severity: Severity | Callable[[Event, RuleContext], Severity] = Severity.LOW
     remediation: tuple[str, ...] = ()
     fields: Callable[[Event, RuleContext], Mapping[str, object]] = _nothing

@@ -13,6 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import structlog
 
 from unifi_scanner.controller.flavour import Flavour
@@ -72,9 +73,12 @@ class DeviceState(enum.IntEnum):
         return cls.UNKNOWN
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
+class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One thing that happened, whatever endpoint reported it.
+
+    A frozen :class:`msgspec.Struct` rather than a dataclass: a million of them are built per
+    large scan, and a struct is built about ten times faster. It is never part of a reference
+    cycle (its fields are strings, a datetime and a JSON mapping), so the cyclic GC skips it.
 
     Attributes:
         id: the controller's id (``_id`` or v2 ``id``); the de-duplication key.
@@ -106,7 +110,7 @@ class Event:
     device_name: str | None = None
     client_mac: str | None = None
     client_name: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

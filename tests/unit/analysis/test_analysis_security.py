@@ -369,9 +369,8 @@ def test_admin_login_is_reported_low(engine, build):
 
 
 def test_bounded_caches_clear_when_full_and_results_stay_right(build, engine, monkeypatch):
-    """With tiny cache limits the scope and family caches clear themselves; triage holds."""
+    """With a tiny cache limit the family cache clears itself; triage holds."""
     monkeypatch.setattr(ips_module, "_CACHE_LIMIT", 1)
-    monkeypatch.setattr(ips_module, "_SCOPES", {})
     monkeypatch.setattr(ips_module, "_FAMILY_CACHE", {})
     events = [
         build.event(
@@ -388,5 +387,25 @@ def test_bounded_caches_clear_when_full_and_results_stay_right(build, engine, mo
     ]
     findings = engine.analyze(build.snapshot(events))
     assert sorted(f.rule for f in findings) == ["ips.inbound_blocked"] * 3
-    assert len(ips_module._SCOPES) <= 1
     assert len(ips_module._FAMILY_CACHE) <= 1
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "direction"),
+    [
+        ("196.196.244.84", "192.168.3.2", "inbound"),
+        ("192.168.1.199", "54.36.xxx.xxx", "outbound"),  # anonymised octets read as 0
+        ("10.0.0.5", "172.16.0.9", "internal"),
+        ("100.64.1.1", "8.8.8.8", "outbound"),  # carrier-grade NAT is inside
+        ("100.128.1.1", "192.168.1.2", "inbound"),  # just past 100.64.0.0/10
+        ("172.32.0.1", "192.168.1.2", "inbound"),  # just past 172.16.0.0/12
+        ("169.254.3.3", "1.1.1.1", "outbound"),  # link-local
+        ("fd00::1", "2001:db8::1", "outbound"),  # unique-local IPv6 inside
+        ("300.1.2.3", "192.168.1.2", "unknown"),  # not an address: no scope, no hint
+        ("", "192.168.1.2", "unknown"),
+    ],
+)
+def test_direction_comes_from_the_address_scopes(build, src, dst, direction):
+    """Inside (RFC 1918, CGNAT, link-local, ULA) and outside addresses give the direction."""
+    event = build.event(EventKey.IPS_ALERT, src_ip=src, dest_ip=dst, inner_alert_signature="ET X")
+    assert ips_module.parse_alert(event).direction.value == direction

@@ -12,7 +12,7 @@ from unifi_scanner.analysis.rules._common import at_least, param_text
 from unifi_scanner.analysis.signatures import Kind, advice
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Iterable, Mapping
 
     from unifi_scanner.analysis.rule import RuleContext
     from unifi_scanner.collect.models import Event
@@ -28,14 +28,9 @@ def alert(event: Event, ctx: RuleContext) -> IpsAlert:
     return cached
 
 
-def _in(triage: Triage) -> Callable[[Event, RuleContext], bool]:
-    def when(event: Event, ctx: RuleContext) -> bool:
-        found = ctx.memo.get("triage")
-        if found is None:
-            found = ctx.memo["triage"] = alert(event, ctx).triage
-        return found is triage
-
-    return when
+def triage_of(event: Event, ctx: RuleContext) -> Triage:
+    """Which IPS rule takes the event: the route all of them share."""
+    return alert(event, ctx).triage
 
 
 def _host_key(event: Event, ctx: RuleContext) -> str:
@@ -102,7 +97,7 @@ def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:
 IPS_INSIDE_THREAT = EventRule(
     id="ips.inside_threat",
     gate=is_threat_event,
-    when=_in(Triage.INSIDE_THREAT),
+    route=(triage_of, Triage.INSIDE_THREAT),
     severity=Severity.SEVERE,
     subject=_host_key,
     name=_host,
@@ -130,7 +125,7 @@ IPS_INSIDE_THREAT = EventRule(
 IPS_INBOUND_DETECTED = EventRule(
     id="ips.inbound_detected",
     gate=is_threat_event,
-    when=_in(Triage.INBOUND_DETECTED),
+    route=(triage_of, Triage.INBOUND_DETECTED),
     severity=Severity.MEDIUM,
     subject=_label,
     title="{count} alert(s) for {label} reached your network unblocked",
@@ -155,7 +150,7 @@ IPS_INBOUND_DETECTED = EventRule(
 IPS_INBOUND_BLOCKED = EventRule(
     id="ips.inbound_blocked",
     gate=is_threat_event,
-    when=_in(Triage.INBOUND_BLOCKED),
+    route=(triage_of, Triage.INBOUND_BLOCKED),
     severity=Severity.LOW,
     subject=_label,
     title="Blocked {count} attempt(s): {label}",
@@ -173,7 +168,7 @@ IPS_INBOUND_BLOCKED = EventRule(
 IPS_INSIDE_OTHER = EventRule(
     id="ips.inside_other",
     gate=is_threat_event,
-    when=_in(Triage.INSIDE_OTHER),
+    route=(triage_of, Triage.INSIDE_OTHER),
     severity=_inside_other_severity,
     subject=_host_key,
     name=_host,
@@ -194,7 +189,7 @@ IPS_INSIDE_OTHER = EventRule(
 IPS_ENGINE_EVENT = EventRule(
     id="ips.engine_event",
     gate=is_threat_event,
-    when=_in(Triage.ENGINE),
+    route=(triage_of, Triage.ENGINE),
     severity=Severity.LOW,
     subject=lambda event, ctx: alert(event, ctx).signature,
     title="Intrusion detection engine notices: {subject} ({count})",

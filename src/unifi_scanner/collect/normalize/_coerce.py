@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 __all__ = [
     "UnusableItemError",
@@ -21,6 +21,7 @@ __all__ = [
     "as_time",
     "require_mapping",
     "synthetic_id",
+    "without",
 ]
 
 _NUMBER: Final = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -110,3 +111,11 @@ def synthetic_id(*parts: object) -> str:
     """A stable id for an item that has none, from the values that identify it."""
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
     return f"synthetic-{digest}"
+
+
+def without(raw: Mapping[str, object], names: Iterable[str]) -> dict[str, object]:
+    """A copy of ``raw`` without ``names`` (a C-level copy and a few deletions: the hot path)."""
+    kept = dict(raw)
+    for name in names:
+        kept.pop(name, None)
+    return kept

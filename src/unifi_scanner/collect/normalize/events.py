@@ -23,6 +23,7 @@ from unifi_scanner.collect.normalize._coerce import (
     as_time,
     require_mapping,
     synthetic_id,
+    without,
 )
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
         device_name=device_name,
         client_mac=client_mac,
         client_name=as_str(get("hostname")),
-        params={k: v for k, v in raw.items() if k not in consumed},
+        params=without(raw, consumed),
     )
 
 

@@ -6,6 +6,7 @@ Both gain the classic IPS vocabulary in ``params`` where it applies (``src_ip``,
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
@@ -19,6 +20,7 @@ from unifi_scanner.collect.normalize._coerce import (
     as_time,
     require_mapping,
     synthetic_id,
+    without,
 )
 from unifi_scanner.collect.normalize.events import IPS_KEY
 
@@ -35,6 +37,8 @@ __all__ = [
 ]
 
 TRAFFIC_FLOW_KEY: Final = "TRAFFIC_FLOW"
+_LOG_CONSUMED: Final = ("id", "_id", "key", "timestamp", "category")
+_FLOW_CONSUMED: Final = ("id", "_id", "time")
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z0-9_]+)\}")
 _DEVICE_PARAMS: Final = (
     "DEVICE",
@@ -243,9 +247,7 @@ def event_from_system_log(item: object) -> Event:
     )
     device_mac, device_name = _subject(parameters, _DEVICE_PARAMS)
     client_mac, client_name = _subject(parameters, _CLIENT_PARAMS)
-    params: dict[str, object] = {
-        k: v for k, v in raw.items() if k not in {"id", "_id", "key", "timestamp", "category"}
-    }
+    params = without(raw, _LOG_CONSUMED)
     for wire, ours in (("SRC_IP", "src_ip"), ("DST_IP", "dest_ip")):
         if wire in parameters and (address := _ip(parameters[wire])):
             params[ours] = address
@@ -278,12 +280,26 @@ def _endpoint(raw: Mapping[str, object], name: str) -> Mapping[str, object]:
     return value if isinstance(value, dict) else {}
 
 
+def _advanced(text: str) -> tuple[str, str] | None:
+    """(category, signature) from ``advanced_information``.
+
+    The part after ``From:`` (the source address) is cut first, so the few distinct rest hit
+    the cache.
+    """
+    return _advanced_head(text.partition("From:")[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _advanced_head(head: str) -> tuple[str, str] | None:
+    parsed = _ADVANCED.search(head)
+    return (parsed.group("category"), parsed.group("signature")) if parsed else None
+
+
 def _ips_params(raw: Mapping[str, object], ips: Mapping[str, object]) -> dict[str, object]:
     source, destination = _endpoint(raw, "source"), _endpoint(raw, "destination")
-    advanced = as_str(ips.get("advanced_information")) or ""
-    parsed = _ADVANCED.search(advanced)
-    category = as_str(ips.get("category_name")) or (parsed.group("category") if parsed else None)
-    signature = as_str(ips.get("signature")) or (parsed.group("signature") if parsed else None)
+    parsed = _advanced(as_str(ips.get("advanced_information")) or "")
+    category = as_str(ips.get("category_name")) or (parsed[0] if parsed else None)
+    signature = as_str(ips.get("signature")) or (parsed[1] if parsed else None)
     extra: dict[str, object] = {
         "src_ip": as_str(source.get("ip")),
         "src_port": as_int(source.get("port")),
@@ -323,7 +339,7 @@ def event_from_traffic_flow(item: object) -> Event:
         f"{as_str(source.get('ip'))} -> {as_str(destination.get('ip'))}"
     )
     event_id = as_str(raw.get("id")) or as_str(raw.get("_id")) or synthetic_id(key, when, message)
-    params: dict[str, object] = {k: v for k, v in raw.items() if k not in {"id", "_id", "time"}}
+    params = without(raw, _FLOW_CONSUMED)
     if ips is not None:
         params.update(_ips_params(raw, ips))
     risk = as_str(raw.get("risk"))
