@@ -229,8 +229,15 @@ class _Run:
             blocks = self._candidates(event.key)
         claimed = False
         for gate, steps in blocks:
-            if gate is None or self._passes(gate, steps, event):
-                claimed = self._run_block(steps, event) or claimed
+            if gate is not None:
+                try:
+                    if not gate(event):
+                        continue
+                except Exception as err:  # noqa: BLE001  (a failing gate skips its rules only)
+                    self._gate_failed(steps, err)
+                    continue
+            if self._run_block(steps, event):
+                claimed = True
         if not claimed:
             try:
                 self._add_event(self._engine._fallback, event)  # noqa: SLF001
@@ -261,16 +268,10 @@ class _Run:
                 self._failed(rule.id, err)
             return ()
 
-    def _passes(
-        self, gate: Callable[[Event], bool], steps: tuple[_Step, ...], event: Event
-    ) -> bool:
-        try:
-            return gate(event)
-        except Exception as err:  # noqa: BLE001  (a failing gate skips its rules, not the scan)
-            for step in steps:
-                for rule in step.rules if isinstance(step, _Switch) else step:
-                    self._failed(rule.id, err)
-            return False
+    def _gate_failed(self, steps: tuple[_Step, ...], err: Exception) -> None:
+        for step in steps:
+            for rule in step.rules if isinstance(step, _Switch) else step:
+                self._failed(rule.id, err)
 
     def _add_event(self, rule: EventRule, event: Event) -> None:
         # Everything that can raise runs before the group is touched, so a failing rule never
@@ -281,7 +282,9 @@ class _Run:
         severity = (
             rule.severity if isinstance(rule.severity, Severity) else rule.severity(event, ctx)
         )
-        tally = tuple(rule.tally(event, ctx))
+        tally = rule.tally(event, ctx)
+        if type(tally) is not tuple:
+            tally = tuple(tally)
         table = self.tables.get(rule.id) or self._table(rule.id)
         group = table.groups.get(subject)
         new = group is None

@@ -12,7 +12,7 @@ import enum
 import functools
 import ipaddress
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import msgspec
 
@@ -29,6 +29,7 @@ __all__ = ["Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
 ENGINE_SIDS = range(2_200_000, 2_300_000)
 ETPRO_SIDS = range(2_800_000, 2_900_000)
 _CACHE_LIMIT = 65_536
+_SCOPES: dict[str, str] = {}
 _FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...]], tuple[str, FamilyInfo]] = {}
 
 _FAMILY_RE = re.compile(r"^(ETPRO|ET|GPL|SURICATA)\s+([A-Z][A-Z0-9_]*)")
@@ -141,9 +142,22 @@ _PRIVATE_FIRST_OCTETS = frozenset({10, 100, 127, 169, 172, 192})
 
 
 def _scope(ip: str | None) -> str:
-    """``private``, ``public`` or ``unknown``; anonymised octets (``54.36.xxx.xxx``) read as 0."""
+    """``private``, ``public`` or ``unknown``; anonymised octets (``54.36.xxx.xxx``) read as 0.
+
+    Addresses seen first are remembered (the WAN address, inside hosts: they recur); once the
+    memory is full, new ones are worked out each time rather than evicting the old.
+    """
     if not ip:
         return "unknown"
+    found = _SCOPES.get(ip)
+    if found is None:
+        found = _scope_uncached(ip)
+        if len(_SCOPES) < _CACHE_LIMIT:
+            _SCOPES[ip] = found
+    return found
+
+
+def _scope_uncached(ip: str) -> str:
     match = _IPV4.fullmatch(ip)
     if match is None:
         return _scope_slow(ip)
@@ -271,50 +285,81 @@ def parse_alert(event: Event) -> IpsAlert:
         The alert's signature, family, action, direction and endpoints.
     """
     params = event.params
+    # Classic items, and v2 flows the normaliser gave the classic names (it parsed their
+    # advanced_information already), read the classic fields.
+    if "inner_alert_signature" in params or event.key == "EVT_IPS_IpsAlert":
+        return _from_classic(event, params)
     ips = params.get("ips")
     if isinstance(ips, dict):
-        source = _dict(params.get("source"))
-        dest = _dict(params.get("destination"))
-        info_text = _text(ips.get("advanced_information")) or event.message
-        category = _text(ips.get("category_name")) or _text(ips.get("ips_category")) or ""
-        return _build(
-            signature=_signature(_text(ips.get("signature")), info_text),
-            sid=_int(ips.get("signature_id")),
-            categories=(category,),
-            action=_text(params.get("action")),
-            src_ip=_text(source.get("ip")),
-            dst_ip=_text(dest.get("ip")),
-            src_mac=_text(source.get("mac")),
-            src_name=_text(source.get("client_name")),
-            country=_text(source.get("region")) or _text(source.get("country")),
-            asn=None,
-            direction_hint=params.get("direction"),
-        )
-    if "inner_alert_signature" in params or event.key == "EVT_IPS_IpsAlert":
-        category = _text(params.get("inner_alert_category")) or ""
-        return _build(
-            signature=_signature(_text(params.get("inner_alert_signature")), event.message),
-            sid=_int(params.get("inner_alert_signature_id")),
-            categories=_categories(params, category),
-            action=_text(params.get("inner_alert_action")),
-            src_ip=_text(params.get("src_ip")),
-            dst_ip=_text(params.get("dest_ip")),
-            src_mac=_text(params.get("src_mac")),
-            src_name=None,
-            country=_text(params.get("srcipCountry")),
-            asn=_text(params.get("srcipASN")),
-            direction_hint=None,
-        )
+        return _from_flow(event, params, ips)
+    return _from_log(event, params)
+
+
+def _from_classic(event: Event, params: Mapping[str, Any]) -> IpsAlert:
+    get = params.get
+    catname = get("catname")
+    what = _what(
+        (
+            get("inner_alert_signature"),
+            get("inner_alert_signature_id"),
+            get("inner_alert_category"),
+            tuple(catname) if isinstance(catname, list) else catname,
+            get("inner_alert_action"),
+        ),
+        event.message,
+    )
+    source = get("source")  # a v2 flow's source names the client and its region
+    src_name = country = None
+    if isinstance(source, dict):
+        src_name = _text(source.get("client_name"))
+        country = _text(source.get("region")) or _text(source.get("country"))
+    return _alert(
+        what,
+        src_ip=_text(get("src_ip")),
+        dst_ip=_text(get("dest_ip")),
+        src_mac=_text(get("src_mac")),
+        src_name=src_name,
+        country=_text(get("srcipCountry")) or country,
+        asn=_text(get("srcipASN")),
+        direction_hint=get("direction"),
+    )
+
+
+def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) -> IpsAlert:
+    source = _dict(params.get("source"))
+    dest = _dict(params.get("destination"))
+    info_text = _text(ips.get("advanced_information")) or event.message
+    category = _text(ips.get("category_name")) or _text(ips.get("ips_category")) or ""
+    return _alert(
+        _make_what(
+            _signature(_text(ips.get("signature")), info_text),
+            _int(ips.get("signature_id")),
+            (category,) if category else (),
+            _text(params.get("action")),
+        ),
+        src_ip=_text(source.get("ip")),
+        dst_ip=_text(dest.get("ip")),
+        src_mac=_text(source.get("mac")),
+        src_name=_text(source.get("client_name")),
+        country=_text(source.get("region")) or _text(source.get("country")),
+        asn=None,
+        direction_hint=params.get("direction"),
+    )
+
+
+def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
     key = event.key.upper()
     log = _log_values(params)
-    return _build(
-        signature=_signature(log.get("SIGNATURE"), event.message),
-        sid=_int(log.get("SIGNATURE_ID")),
-        # hints come from the message template, not the filled-in names and addresses (a
-        # device called "Tor-Router" says nothing about the alert), and the template repeats,
-        # so the family cache hits
-        categories=_categories(params, log.get("CATEGORY"), _template(params) or event.message),
-        action="blocked" if "BLOCK" in key else _text(params.get("action")),
+    return _alert(
+        _make_what(
+            _signature(log.get("SIGNATURE"), event.message),
+            _int(log.get("SIGNATURE_ID")),
+            # hints come from the message template, not the filled-in names and addresses (a
+            # device called "Tor-Router" says nothing about the alert), and the template
+            # repeats, so the family cache hits
+            _categories(params, log.get("CATEGORY"), _template(params) or event.message),
+            "blocked" if "BLOCK" in key else _text(params.get("action")),
+        ),
         src_ip=log.get("SRC_IP"),
         dst_ip=log.get("DST_IP"),
         src_mac=log.get("SRC_MAC"),
@@ -322,6 +367,56 @@ def parse_alert(event: Event) -> IpsAlert:
         country=log.get("SRC_COUNTRY"),
         asn=None,
         direction_hint=params.get("direction"),
+    )
+
+
+class _What(NamedTuple):
+    """What an alert is, apart from who sent it: few distinct values recur, so it is cached."""
+
+    signature: str
+    sid: int | None
+    family: str
+    info: FamilyInfo
+    category: str
+    blocked: bool
+
+
+_RawWhat = tuple[object, object, object, object, object]
+
+
+def _what(fields: _RawWhat, message: str) -> _What:
+    """A classic alert's :class:`_What` from its raw fields, cached while they are hashable.
+
+    ``fields`` are the raw signature, signature id, category, ``catname`` and action; the
+    message is only read (and only keys the cache) when there is no signature.
+    """
+    try:
+        return _cached_what(fields, "" if fields[0] else message)
+    except TypeError:  # an unhashable value (a list or object where text belongs)
+        return _classic_what(fields, message)
+
+
+def _classic_what(fields: _RawWhat, message: str) -> _What:
+    signature, sid, category, catname, action = fields
+    items = list(catname) if isinstance(catname, list | tuple) else [catname]
+    categories = tuple(text for item in (*items, category) if (text := _text(item)))
+    return _make_what(_signature(_text(signature), message), _int(sid), categories, _text(action))
+
+
+_cached_what = functools.lru_cache(maxsize=4096)(_classic_what)
+
+
+def _make_what(
+    signature: str, sid: int | None, categories: tuple[str, ...], action: str | None
+) -> _What:
+    family, info = _family(signature, sid, categories)
+    return _What(
+        signature=signature or "an unnamed signature",
+        sid=sid,
+        family=family,
+        info=info,
+        category=categories[0] if categories else "",  # every item is a non-empty text
+        blocked=(action or "").lower() in _BLOCKED_WORDS,
     )
 
 
@@ -364,12 +459,9 @@ def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tup
     return found
 
 
-def _build(
+def _alert(
+    what: _What,
     *,
-    signature: str,
-    sid: int | None,
-    categories: tuple[str, ...],
-    action: str | None,
     src_ip: str | None,
     dst_ip: str | None,
     src_mac: str | None,
@@ -378,14 +470,13 @@ def _build(
     asn: str | None,
     direction_hint: object,
 ) -> IpsAlert:
-    family, info = _family(signature, sid, categories)
     return IpsAlert(
-        signature=signature or "an unnamed signature",
-        signature_id=sid,
-        family=family,
-        info=info,
-        category=categories[0] if categories else "",  # every item is a non-empty text
-        blocked=(action or "").lower() in _BLOCKED_WORDS,
+        signature=what.signature,
+        signature_id=what.sid,
+        family=what.family,
+        info=what.info,
+        category=what.category,
+        blocked=what.blocked,
         direction=_direction(src_ip, dst_ip, direction_hint),
         src_ip=src_ip,
         dst_ip=dst_ip,

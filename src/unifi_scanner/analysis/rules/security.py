@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
@@ -66,23 +67,28 @@ def _fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
     }
 
 
-def _tally(event: Event, ctx: RuleContext) -> Iterable[tuple[str, str]]:
+def _tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
     found = alert(event, ctx)
     source = found.src_ip or "unknown"
     if found.src_country:
         source = f"{source} ({found.src_country})"
-    yield ("source", source)
-    yield ("target", found.dst_ip or "unknown")
-    yield ("signature", found.signature)
-    yield ("category", found.info.label)
+    return (
+        ("source", source),
+        ("target", found.dst_ip or "unknown"),
+        ("signature", found.signature),
+        ("category", found.info.label),
+    )
 
 
 def _badges(event: Event, ctx: RuleContext) -> tuple[str, ...]:
     found = alert(event, ctx)
-    badges = ["blocked" if found.blocked else "detected only", found.direction.value]
-    if found.is_pro:
-        badges.append("ET PRO")
-    return tuple(badges)
+    return _badge_set(found.direction, blocked=found.blocked, pro=found.is_pro)
+
+
+@functools.cache  # 4 directions x 2 x 2
+def _badge_set(direction: Direction, *, blocked: bool, pro: bool) -> tuple[str, ...]:
+    badges = ("blocked" if blocked else "detected only", direction.value)
+    return (*badges, "ET PRO") if pro else badges
 
 
 def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:

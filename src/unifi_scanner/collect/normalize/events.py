@@ -55,7 +55,10 @@ def ips_severity(value: object) -> str | None:
 
 
 def _event_time(item: Mapping[str, object]) -> datetime:
-    for name in ("time", "datetime", "timestamp"):
+    when = as_time(item.get("time"))  # the usual name first, without a loop
+    if when is not None:
+        return when
+    for name in ("datetime", "timestamp"):
         when = as_time(item.get(name))
         if when is not None:
             return when
@@ -109,28 +112,27 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
     when = _event_time(raw)
     message = as_str(get("msg")) or ""
     event_id = as_str(get("_id")) or synthetic_id(key, when.isoformat(), message)
-    extra_consumed: list[str] = []
+    params = without(raw, _BASE_CONSUMED)  # what is lifted into a field leaves params below
 
     device_mac = device_name = None
     for name, name_key in _DEVICE_NAME_KEYS:
-        if name in raw and (device_mac := as_mac(raw[name])):
-            device_name = as_str(get(name_key))
-            extra_consumed += (name, name_key)
+        if name in params and (device_mac := as_mac(params[name])):
+            device_name = as_str(params.pop(name_key, None))
+            del params[name]
             break
     device_mac = device_mac or None  # a blank MAC ("  ") names no device
     client_mac = None
-    macs = [(name, as_mac(raw[name])) for name in _CLIENT_KEYS if name in raw]
-    for _, mac in macs:
-        if mac:
-            client_mac = mac
+    for name in _CLIENT_KEYS:
+        if name in params and (client_mac := as_mac(params[name])):
+            for other in _CLIENT_KEYS:  # every client field naming this MAC is consumed
+                if other in params and as_mac(params[other]) == client_mac:
+                    del params[other]
             break
-    if client_mac:
-        extra_consumed += (name for name, mac in macs if mac == client_mac)
+    client_mac = client_mac or None
     severity = None
     if key == IPS_KEY:
         severity = ips_severity(get("inner_alert_severity"))
         client_mac = client_mac or _ips_client(raw)
-    consumed = _BASE_CONSUMED.union(extra_consumed) if extra_consumed else _BASE_CONSUMED
     return Event(
         id=event_id,
         key=key,
@@ -143,7 +145,7 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
         device_name=device_name,
         client_mac=client_mac,
         client_name=as_str(get("hostname")),
-        params=without(raw, consumed),
+        params=params,
     )
 
 
