@@ -427,7 +427,9 @@ def _template(params: Mapping[str, Any]) -> str | None:
 def _signature(given: str | None, text: str) -> str:
     if given:
         return given.strip()
-    match = _SIGNATURE_IN_TEXT.search(text or "")
+    if not text or "Signature" not in text:  # a substring test before the costlier search
+        return ""
+    match = _SIGNATURE_IN_TEXT.search(text)
     return match.group(1).strip() if match else ""
 
 

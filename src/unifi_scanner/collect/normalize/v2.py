@@ -126,11 +126,19 @@ def fill_placeholders(template: str, parameters: Mapping[str, object]) -> str:
 
     A token with no usable parameter is left as it is.
     """
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return template
+    filled = list(parts)
+    for i in range(1, len(parts), 2):  # odd items are placeholder names
+        filled[i] = _param_text(parameters.get(parts[i])) or f"{{{parts[i]}}}"
+    return "".join(filled)
 
-    def replace(match: re.Match[str]) -> str:
-        return _param_text(parameters.get(match.group(1))) or match.group(0)
 
-    return _PLACEHOLDER.sub(replace, template)
+@functools.lru_cache(maxsize=1024)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """``"A {X} b"`` -> ``("A ", "X", " b")``: literal text and placeholder names, alternating."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _subject(
@@ -200,7 +208,7 @@ def classic_key(raw: Mapping[str, object]) -> str | None:
         name = as_str(raw.get(field))
         if not name:
             continue
-        template = V2_TO_CLASSIC.get(name) or V2_TO_CLASSIC.get(_VERSION.sub("", name))
+        template = _classic_template(name)
         if template is not None:
             params = raw.get("parameters")
             parameters: Mapping[str, object] = params if isinstance(params, dict) else {}
@@ -208,6 +216,11 @@ def classic_key(raw: Mapping[str, object]) -> str | None:
                 template.replace("{D}", _device_kind(parameters)) if "{D}" in template else template
             )
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _classic_template(name: str) -> str | None:
+    return V2_TO_CLASSIC.get(name) or V2_TO_CLASSIC.get(_VERSION.sub("", name))
 
 
 def _classic_params(parameters: Mapping[str, object]) -> dict[str, object]:
@@ -295,26 +308,33 @@ def _advanced_head(head: str) -> tuple[str, str] | None:
     return (parsed.group("category"), parsed.group("signature")) if parsed else None
 
 
-def _ips_params(raw: Mapping[str, object], ips: Mapping[str, object]) -> dict[str, object]:
-    source, destination = _endpoint(raw, "source"), _endpoint(raw, "destination")
+def _add_ips_params(
+    params: dict[str, object],
+    raw: Mapping[str, object],
+    ips: Mapping[str, object],
+    ends: tuple[Mapping[str, object], Mapping[str, object]],
+) -> None:
+    """Give a flow's IPS fields their classic ``params`` names (those with a value)."""
+    source, destination = ends
     parsed = _advanced(as_str(ips.get("advanced_information")) or "")
     category = as_str(ips.get("category_name")) or (parsed[0] if parsed else None)
     signature = as_str(ips.get("signature")) or (parsed[1] if parsed else None)
-    extra: dict[str, object] = {
-        "src_ip": as_str(source.get("ip")),
-        "src_port": as_int(source.get("port")),
-        "src_mac": as_mac(source.get("mac")),
-        "dest_ip": as_str(destination.get("ip")),
-        "dest_port": as_int(destination.get("port")),
-        "dst_mac": as_mac(destination.get("mac")),
-        "proto": as_str(raw.get("protocol")),
-        "inner_alert_action": as_str(raw.get("action")),
-        "inner_alert_signature": signature,
-        "inner_alert_signature_id": as_int(ips.get("signature_id")),
-        "inner_alert_category": category,
-        "catname": as_str(ips.get("ips_category")),
-    }
-    return {k: v for k, v in extra.items() if v is not None}
+    for name, value in (
+        ("src_ip", as_str(source.get("ip"))),
+        ("src_port", as_int(source.get("port"))),
+        ("src_mac", as_mac(source.get("mac"))),
+        ("dest_ip", as_str(destination.get("ip"))),
+        ("dest_port", as_int(destination.get("port"))),
+        ("dst_mac", as_mac(destination.get("mac"))),
+        ("proto", as_str(raw.get("protocol"))),
+        ("inner_alert_action", as_str(raw.get("action"))),
+        ("inner_alert_signature", signature),
+        ("inner_alert_signature_id", as_int(ips.get("signature_id"))),
+        ("inner_alert_category", category),
+        ("catname", as_str(ips.get("ips_category"))),
+    ):
+        if value is not None:
+            params[name] = value  # noqa: PERF403 - fills the existing dict, no second one
 
 
 def event_from_traffic_flow(item: object) -> Event:
@@ -341,7 +361,7 @@ def event_from_traffic_flow(item: object) -> Event:
     event_id = as_str(raw.get("id")) or as_str(raw.get("_id")) or synthetic_id(key, when, message)
     params = without(raw, _FLOW_CONSUMED)
     if ips is not None:
-        params.update(_ips_params(raw, ips))
+        _add_ips_params(params, raw, ips, (source, destination))
     risk = as_str(raw.get("risk"))
     return Event(
         id=event_id,
