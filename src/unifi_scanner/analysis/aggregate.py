@@ -36,6 +36,7 @@ class Group:
     """One (rule, subject) group being built while events stream past."""
 
     __slots__ = (
+        "_last_badges",
         "badges",
         "count",
         "display",
@@ -60,6 +61,7 @@ class Group:
         self.last_seen: datetime | None = None
         self.examples: list[str] = []
         self.badges: dict[str, None] = {}
+        self._last_badges: Iterable[str] = ()
         self.tallies: dict[str, dict[str, int]] = {}
         self.score = 0.0  # orders a summary's examples (and eviction among equals)
 
@@ -91,8 +93,10 @@ class Group:
                 self.last_seen = time
         if example and len(self.examples) < MAX_EXAMPLES and example not in self.examples:
             self.examples.append(example)
-        if badges and len(self.badges) < MAX_BADGES:
+        # rules return the same (cached) badge tuple for most events: skip a repeat at once
+        if badges and badges is not self._last_badges and len(self.badges) < MAX_BADGES:
             self._add_badges(badges)
+            self._last_badges = badges
         if tally:
             self._count(tally)
 

@@ -117,6 +117,8 @@ def _triage(kind: Kind, direction: Direction, *, blocked: bool) -> Triage:
 def _text(value: object) -> str | None:
     if type(value) is str or isinstance(value, str):
         return value or None
+    if value is None:
+        return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
@@ -257,11 +259,14 @@ def _log_text(value: object) -> str | None:
 def is_threat_event(event: Event) -> bool:
     """Whether an event is any of the three IPS/threat shapes."""
     key = event.key
-    if key == "EVT_IPS_IpsAlert" or key.startswith("THREAT_"):
+    if key == "EVT_IPS_IpsAlert":
         return True
-    if event.source is EventSource.TRAFFIC_FLOW and isinstance(event.params.get("ips"), dict):
+    source = event.source
+    if source is EventSource.SYSTEM_LOG:
+        return key.startswith("THREAT_") or (event.category or "").upper() == "SECURITY"
+    if source is EventSource.TRAFFIC_FLOW and isinstance(event.params.get("ips"), dict):
         return True
-    return event.source is EventSource.SYSTEM_LOG and (event.category or "").upper() == "SECURITY"
+    return key.startswith("THREAT_")
 
 
 def _categories(params: Mapping[str, Any], *extra: object) -> tuple[str, ...]:
@@ -406,6 +411,7 @@ def _classic_what(fields: _RawWhat, message: str) -> _What:
 _cached_what = functools.lru_cache(maxsize=4096)(_classic_what)
 
 
+@functools.lru_cache(maxsize=4096)
 def _make_what(
     signature: str, sid: int | None, categories: tuple[str, ...], action: str | None
 ) -> _What:

@@ -30,6 +30,8 @@ _CLIENT_FIELDS = ("user", "client", "guest")
 def param_text(event: Event, name: str) -> str | None:
     """A parameter as text (numbers too), or ``None`` when absent or empty."""
     value = event.params.get(name)
+    if type(value) is str:  # the common case, fast
+        return value.strip() or None
     if isinstance(value, bool) or value is None:
         return None
     text = str(value).strip()

@@ -23,9 +23,10 @@ __all__ = ["SECURITY_RULES"]
 
 def alert(event: Event, ctx: RuleContext) -> IpsAlert:
     """The event's parsed IPS alert, parsed once per event whatever number of rules ask."""
-    cached = ctx.memo.get("ips")
-    if not isinstance(cached, IpsAlert):
-        cached = ctx.memo["ips"] = parse_alert(event)
+    memo = ctx.memo
+    cached: IpsAlert | None = memo.get("ips")
+    if cached is None:
+        cached = memo["ips"] = parse_alert(event)
     return cached
 
 
@@ -45,7 +46,11 @@ def _host(event: Event, ctx: RuleContext) -> str:
 
 
 def _label(event: Event, ctx: RuleContext) -> str:
-    text = alert(event, ctx).info.label
+    return _capitalised(alert(event, ctx).info.label)
+
+
+@functools.cache  # one per signature family
+def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -82,11 +87,11 @@ def _tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
 
 def _badges(event: Event, ctx: RuleContext) -> tuple[str, ...]:
     found = alert(event, ctx)
-    return _badge_set(found.direction, blocked=found.blocked, pro=found.is_pro)
+    return _badge_set(found.direction, found.blocked, found.is_pro)
 
 
 @functools.cache  # 4 directions x 2 x 2
-def _badge_set(direction: Direction, *, blocked: bool, pro: bool) -> tuple[str, ...]:
+def _badge_set(direction: Direction, blocked: bool, pro: bool) -> tuple[str, ...]:  # noqa: FBT001 - a cache key
     badges = ("blocked" if blocked else "detected only", direction.value)
     return (*badges, "ET PRO") if pro else badges
 

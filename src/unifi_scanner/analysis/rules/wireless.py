@@ -52,19 +52,19 @@ def signal_quality(dbm: int) -> str:
     return "Poor"
 
 
-def _roam_tally(event: Event, ctx: RuleContext) -> Iterable[tuple[str, str]]:
-    for name in ("ap_from", "ap_to"):
+def _roam_tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for name, name_field in (("ap_from", "ap_from_name"), ("ap_to", "ap_to_name")):
         mac = param_text(event, name)
         if mac:
-            yield ("ap", ctx.device_label(mac, param_text(event, f"{name}_name")))
-    if event.key == EventKey.WU_ROAM_RADIO or not (
-        param_text(event, "ap_from") or param_text(event, "ap_to")
-    ):
-        yield ("ap", device_subject(event, ctx))
+            found.append(("ap", ctx.device_label(mac, param_text(event, name_field))))
+    if event.key == EventKey.WU_ROAM_RADIO or not found:
+        found.append(("ap", device_subject(event, ctx)))
     for name in ("channel_from", "channel_to"):
         channel = param_text(event, name)
         if channel:
-            yield ("channel", channel)
+            found.append(("channel", channel))
+    return tuple(found)
 
 
 CLIENT_ROAMING = EventRule(
@@ -108,11 +108,10 @@ CLIENT_ROAMING = EventRule(
 )
 
 
-def _connection_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
-    yield ("change", "disconnected" if event.key.endswith("Disconnected") else "connected")
+def _connection_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
+    change = ("change", "disconnected" if event.key.endswith("Disconnected") else "connected")
     network = param_text(event, "ssid") or param_text(event, "network")
-    if network:
-        yield ("network", network)
+    return (change, ("network", network)) if network else (change,)
 
 
 CLIENT_CONNECTIONS = EventRule(
