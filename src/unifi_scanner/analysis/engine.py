@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from unifi_scanner._gc import relaxed_gc
 from unifi_scanner.analysis.aggregate import (
     MAX_BADGES,
     MAX_EXAMPLES,
@@ -130,8 +131,9 @@ class Engine:
             The groups, small and picklable.
         """
         run = _Run(self, RuleContext(snapshot, self._now), {})
-        for event in snapshot.events if events is None else events:
-            run.feed(event)
+        with relaxed_gc():  # millions of short-lived, acyclic objects stream through here
+            for event in snapshot.events if events is None else events:
+                run.feed(event)
         return Aggregate(run.tables)
 
     def conclude(self, snapshot: Snapshot, aggregate: Aggregate) -> list[Finding]:

@@ -89,18 +89,10 @@ class IpsAlert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     src_name: str | None
     src_country: str | None
     src_asn: str | None
-
-    @property
-    def is_pro(self) -> bool:
-        """Whether the signature is from the paid ET PRO set."""
-        return self.signature.startswith("ETPRO") or (
-            self.signature_id is not None and self.signature_id in ETPRO_SIDS
-        )
-
-    @property
-    def triage(self) -> Triage:
-        """Which bucket the alert falls into."""
-        return _triage(self.info.kind, self.direction, blocked=self.blocked)
+    is_pro: bool
+    """Whether the signature is from the paid ET PRO set."""
+    triage: Triage
+    """Which bucket the alert falls into (one rule in ``rules/security.py`` each)."""
 
 
 _INSIDE: Final = frozenset({Direction.OUTBOUND, Direction.INTERNAL})
@@ -384,6 +376,7 @@ class _What(NamedTuple):
     info: FamilyInfo
     category: str
     blocked: bool
+    pro: bool
 
 
 _RawWhat = tuple[object, object, object, object, object]
@@ -423,6 +416,7 @@ def _make_what(
         info=info,
         category=categories[0] if categories else "",  # every item is a non-empty text
         blocked=(action or "").lower() in _BLOCKED_WORDS,
+        pro=signature.startswith("ETPRO") or (sid is not None and sid in ETPRO_SIDS),
     )
 
 
@@ -478,6 +472,7 @@ def _alert(
     asn: str | None,
     direction_hint: object,
 ) -> IpsAlert:
+    direction = _direction(src_ip, dst_ip, direction_hint)
     return IpsAlert(
         signature=what.signature,
         signature_id=what.sid,
@@ -485,11 +480,13 @@ def _alert(
         info=what.info,
         category=what.category,
         blocked=what.blocked,
-        direction=_direction(src_ip, dst_ip, direction_hint),
+        direction=direction,
         src_ip=src_ip,
         dst_ip=dst_ip,
         src_mac=src_mac.lower() if src_mac else None,
         src_name=src_name,
         src_country=country,
         src_asn=asn,
+        is_pro=what.pro,
+        triage=_triage(what.info.kind, direction, blocked=what.blocked),
     )

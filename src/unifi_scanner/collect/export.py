@@ -153,8 +153,7 @@ def decode_export(data: bytes, *, name: str) -> object:
         ConfigError: the bytes are not valid UTF-8 JSON; the message names ``name``.
     """
     try:
-        with _gc_paused():  # a page is thousands of fresh, acyclic dicts: nothing to collect
-            return _DECODER.decode(data.removeprefix(_BOM))
+        return _DECODER.decode(data.removeprefix(_BOM))
     except (msgspec.DecodeError, UnicodeDecodeError) as err:
         message = f"{name}: cannot read exported JSON ({err})"
         raise ConfigError(message, ((name, "file", message),)) from err
