@@ -29,7 +29,7 @@ from pydantic import SecretStr
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_simulator import API_KEY, NOW, serve
 
-from unifi_scanner.collect import Collector, EventStream, Window
+from unifi_scanner.collect import Collector, EventSpool, Window
 from unifi_scanner.controller import ControllerClient, Flavour
 
 
@@ -62,7 +62,7 @@ async def collect(base_url: str, passes: int) -> None:
     for _ in range(passes):
         counted = sum(1 for _ in events)
     read = time.perf_counter() - read_started
-    spilled = events.spilled if isinstance(events, EventStream) else 0
+    spilled = events.spilled if isinstance(events, EventSpool) else 0
     print(f"collected {counted:,} events ({spilled:,} spilled to disk) in {collected:.1f} s")
     print(f"collection: {counted / collected:,.0f} events/s (pages fetched, normalised, deduped)")
     print(f"reading the stream: {passes} pass(es) in {read:.1f} s")

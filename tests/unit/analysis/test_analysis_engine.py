@@ -337,3 +337,58 @@ def test_failing_device_rule_is_skipped(build, caplog):
         findings = engine.analyze(build.snapshot(devices=[build.device(cpu_pct=99.0)]))
     assert [f.rule for f in findings] == ["device.cpu_high"]
     assert any("test.device" in r.getMessage() for r in caplog.records)
+
+
+def test_rules_sharing_a_route_ask_it_once_and_only_the_chosen_rule_runs(build):
+    """A shared route is called once per event; the event goes to the rule routed to its answer."""
+    calls = []
+
+    def colour(event, _ctx):
+        calls.append(event.id)
+        return event.params.get("colour")
+
+    def rule(rule_id, value):
+        return EventRule(
+            id=rule_id,
+            keys=(EventKey.WU_ROAM,),
+            route=(colour, value),
+            subject=lambda event, _ctx: event.id,
+            title="{subject}",
+            explanation="e",
+        )
+
+    engine = Engine((rule("test.red", "red"), rule("test.blue", "blue")), now=lambda: build.NOW)
+    events = [
+        build.event("EVT_WU_Roam", _id="r1", colour="red"),
+        build.event("EVT_WU_Roam", _id="b1", colour="blue"),
+        build.event("EVT_WU_Roam", _id="g1", colour="green"),
+    ]
+    findings = engine.analyze(build.snapshot(events))
+    assert calls == ["r1", "b1", "g1"]
+    assert sorted((f.rule, f.subject) for f in findings) == [
+        ("event.other", "EVT_WU_Roam"),  # green: routed nowhere, so reported generically
+        ("test.blue", "b1"),
+        ("test.red", "r1"),
+    ]
+
+
+def test_a_failing_route_skips_its_rules_once_and_the_event_is_not_lost(build, caplog):
+    """A route that raises is logged once per rule; its events fall back to the generic rule."""
+
+    def broken(_event, _ctx):
+        raise RuntimeError("broken route")
+
+    routed = EventRule(
+        id="test.routed",
+        keys=(EventKey.WU_ROAM,),
+        route=(broken, True),
+        subject=lambda event, _ctx: event.id,
+        title="{subject}",
+        explanation="e",
+    )
+    engine = Engine((routed,), now=lambda: build.NOW)
+    events = [build.event("EVT_WU_Roam", _id=f"e{i}") for i in range(3)]
+    with caplog.at_level(logging.WARNING):
+        [finding] = engine.analyze(build.snapshot(events))
+    assert (finding.rule, finding.count) == ("event.other", 3)
+    assert sum("test.routed" in r.getMessage() for r in caplog.records) == 1

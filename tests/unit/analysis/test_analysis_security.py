@@ -411,3 +411,19 @@ def test_direction_comes_from_the_address_scopes(build, src, dst, direction):
     """Inside (RFC 1918, CGNAT, link-local, ULA) and outside addresses give the direction."""
     event = build.event(EventKey.IPS_ALERT, src_ip=src, dest_ip=dst, inner_alert_signature="ET X")
     assert ips_module.parse_alert(event).direction.value == direction
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"inner_alert_signature": ["ET DROP", "listed"]},  # a list where text belongs
+        {"catname": [{"odd": 1}], "inner_alert_category": {"name": "Misc Attack"}},
+        {"inner_alert_signature_id": {"id": 1}, "inner_alert_action": ["blocked"]},
+    ],
+)
+def test_alerts_with_odd_field_types_still_triage(build, engine, changes):
+    """Unhashable values where text belongs neither crash the cache nor lose the alert."""
+    event = build.event(EventKey.IPS_ALERT, event_source=EventSource.IPS, **_classic(**changes))
+    [finding] = engine.analyze(build.snapshot([event]))
+    assert finding.rule.startswith("ips.")
+    assert finding.count == 1
