@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis import Engine
 from unifi_scanner.app.wiring import utc_now
-from unifi_scanner.collect import load_export
+from unifi_scanner.collect import EventSpool, load_export
 from unifi_scanner.errors import ConfigError
 from unifi_scanner.integrations import (
     IntegrationRegistry,
@@ -40,10 +40,14 @@ def analyze_files(
         message = f"--format must be one of {', '.join(sorted(RENDERERS))}, got {fmt!r}"
         raise ConfigError(message, (("format", "option", message),))
     snapshot = load_export(list(paths))
-    findings = Engine(now=now).analyze(snapshot)
-    report = build_report(
-        snapshot, findings, IntegrationResults(), generated_at=now(), timezone=settings.timezone
-    )
+    try:
+        findings = Engine(now=now).analyze(snapshot)
+        report = build_report(
+            snapshot, findings, IntegrationResults(), generated_at=now(), timezone=settings.timezone
+        )
+    finally:
+        if isinstance(snapshot.events, EventSpool):
+            snapshot.events.close()  # its temporary file goes now, not at garbage collection
     return renderer(report)
 
 

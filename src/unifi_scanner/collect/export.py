@@ -7,19 +7,21 @@ setting, site) is told from its fields, so files may be named anything and mix k
 
 The flavour is UniFi OS when the sysinfo names a console (``udm_version``) or any v2 item was
 found, else legacy. The window runs from the oldest to just after the newest event.
+
+Events stream into an :class:`~unifi_scanner.collect.EventSpool` file by file (de-duplicated,
+spilled to disk), so memory does not grow with the size of the export; close the snapshot's
+``events`` when done with it.
 """
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NoReturn, TypeVar
 
 import msgspec
 
-from unifi_scanner.collect.dedup import dedupe_events
+from unifi_scanner._gc import relaxed_gc
 from unifi_scanner.collect.models import CollectionNote, Flavour, Site, Snapshot, Window
 from unifi_scanner.collect.normalize import (
     IPS_KEY,
@@ -36,6 +38,7 @@ from unifi_scanner.collect.normalize import (
     normalize_all,
     site_from_payload,
 )
+from unifi_scanner.collect.stream import EventSpool
 from unifi_scanner.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -194,18 +197,6 @@ def _read(path: Path) -> object:
     return decode_export(data, name=str(path))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many acyclic objects (it rescans them all, often)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _note_skips(notes: list[CollectionNote], what: str, result: Normalized[T]) -> None:
     if result.skipped:
         notes.append(
@@ -228,28 +219,71 @@ def load_export(paths: Iterable[Path], *, now: Callable[[], datetime] = _utcnow)
         ConfigError: a file cannot be read, is not JSON or has an unusable shape; the message
             names the file.
     """
-    with _gc_paused():
+    with relaxed_gc():  # a few objects per item, none in a cycle
         return _load(paths, now)
 
 
-def _load(paths: Iterable[Path], now: Callable[[], datetime]) -> Snapshot:
-    by_kind: dict[str, list[object]] = defaultdict(list)
-    unknown = 0
-    for path in paths:
-        forced, items = _items(_read(path), str(path))
-        for item in items:
-            kind = "websocket" if forced and isinstance(item, dict) else classify_item(item)
-            if kind is None:
-                unknown += 1
-            else:
-                by_kind[kind].append(item)
+class _Intake:
+    """An export's events as they stream in, file by file, with their span and skips.
 
-    notes: list[CollectionNote] = []
-    events: list[Event] = []
-    for kind, convert in _EVENT_CONVERTERS.items():
-        converted = normalize_all(convert, by_kind[kind], what="events")
-        _note_skips(notes, "events", converted)
-        events.extend(converted.items)
+    They are de-duplicated into a spool that spills sorted runs to disk, so a million-event
+    export needs no more memory than one of its files.
+    """
+
+    def __init__(self) -> None:
+        self.events = EventSpool()
+        self.kinds: set[str] = set()
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+        self._skips: dict[str, list[Normalized[Event]]] = defaultdict(list)
+
+    def add(self, kind: str, items: list[object]) -> None:
+        """Normalise one file's items of one kind and keep the new ones."""
+        self.kinds.add(kind)
+        converted = normalize_all(_EVENT_CONVERTERS[kind], items, what="events")
+        if converted.skipped:
+            self._skips[kind].append(converted)
+        first, last = self.first, self.last
+        for event in converted.items:
+            if self.events.add(event):
+                when = event.time
+                first = when if first is None or when < first else first
+                last = when if last is None or when > last else last
+        self.first, self.last = first, last
+
+    def notes(self) -> list[CollectionNote]:
+        """One note per kind with items that could not be read."""
+        notes: list[CollectionNote] = []
+        for parts in self._skips.values():
+            skipped = sum(part.skipped for part in parts)
+            first = next((part.first_problem for part in parts if part.first_problem), None)
+            _note_skips(notes, "events", Normalized(items=(), skipped=skipped, first_problem=first))
+        return notes
+
+
+def _load(paths: Iterable[Path], now: Callable[[], datetime]) -> Snapshot:
+    intake = _Intake()
+    by_kind: dict[str, list[object]] = defaultdict(list)  # the inventory: small, kept
+    unknown = 0
+    try:
+        for path in paths:
+            forced, items = _items(_read(path), str(path))
+            batch: dict[str, list[object]] = defaultdict(list)
+            for item in items:
+                kind = "websocket" if forced and isinstance(item, dict) else classify_item(item)
+                if kind is None:
+                    unknown += 1
+                else:
+                    (batch if kind in _EVENT_CONVERTERS else by_kind)[kind].append(item)
+            del items
+            for kind in _EVENT_CONVERTERS:  # source priority within a file
+                if batch[kind]:
+                    intake.add(kind, batch.pop(kind))
+    except BaseException:
+        intake.events.close()
+        raise
+
+    notes = intake.notes()
     devices = normalize_all(device_from_payload, by_kind["device"], what="devices")
     clients = normalize_all(client_from_payload, by_kind["client"], what="clients")
     sites = normalize_all(site_from_payload, by_kind["site"], what="sites")
@@ -262,11 +296,10 @@ def _load(paths: Iterable[Path], now: Callable[[], datetime]) -> Snapshot:
 
     sysinfo = by_kind["sysinfo"][0] if by_kind["sysinfo"] else None
     is_console = isinstance(sysinfo, dict) and "udm_version" in sysinfo
-    v2_found = bool(by_kind["system_log"] or by_kind["traffic_flow"])
+    v2_found = bool(intake.kinds & {"system_log", "traffic_flow"})
     flavour = Flavour.UNIFI_OS if is_console or v2_found else Flavour.LEGACY
-    unique = dedupe_events(events)
-    if unique:
-        window = Window(start=unique[0].time, end=unique[-1].time + timedelta(milliseconds=1))
+    if intake.first is not None and intake.last is not None:
+        window = Window(start=intake.first, end=intake.last + timedelta(milliseconds=1))
     else:
         moment = now()
         window = Window(start=moment, end=moment)
@@ -276,7 +309,7 @@ def _load(paths: Iterable[Path], now: Callable[[], datetime]) -> Snapshot:
         else Site(id="export", name="export", description="exported files"),
         controller=controller_info_from_sysinfo(sysinfo, flavour),
         window=window,
-        events=unique,
+        events=intake.events,
         devices=devices.items,
         clients=clients.items,
         health=tuple(h for h in by_kind["health"] if isinstance(h, dict)),

@@ -246,9 +246,10 @@ class CollectionNote:
 class Snapshot:
     """Everything one scan of one site collected.
 
-    ``events`` is any sized, re-iterable collection: a tuple (tests, ``load_export``) or, from
-    the :class:`~unifi_scanner.collect.Collector`, an :class:`~unifi_scanner.collect.EventSpool`
-    that keeps the events in a temporary file, so memory does not grow with their number.
+    ``events`` is any sized, re-iterable collection: a tuple (tests) or, from the
+    :class:`~unifi_scanner.collect.Collector` and ``load_export``, an
+    :class:`~unifi_scanner.collect.EventSpool` that keeps the events in a temporary file, so
+    memory does not grow with their number.
     Either way they come sorted by time then id. Read them in one pass where you can: each
     pass over a stream reads the file again. Do not index it.
     """
