@@ -24,6 +24,9 @@ import stamina
 from pydantic import SecretStr
 
 from unifi_scanner import app
+from unifi_scanner.analysis import Engine
+from unifi_scanner.app import scan as scan_module
+from unifi_scanner.collect import reported_identity
 from unifi_scanner.config import Settings
 from unifi_scanner.errors import AuthenticationError, ControllerUnreachableError
 from unifi_scanner.simulator import (
@@ -153,17 +156,31 @@ async def test_network10_event_findings_match_network9(tmp_path):
 
 
 class RecordingStore(MemoryStateStore):
-    """A memory state store that records the ids each successful run reported."""
+    """A memory state store that records the identities each successful run marked."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.reported: list[set[str]] = []
+        self.marked: list[set[str]] = []
 
     def mark_seen(self, site: str, ids: Iterable[str], at: datetime) -> None:
         """Remember the ids, then store them."""
         ids = list(ids)
-        self.reported.append(set(ids))
+        self.marked.append(set(ids))
         super().mark_seen(site, ids, at)
+
+
+@pytest.fixture
+def reported(monkeypatch) -> list[set[str]]:
+    """The identities of the events each run put in its report, run by run."""
+    runs: list[set[str]] = []
+
+    class SpyEngine(Engine):
+        def analyze(self, snapshot):
+            runs.append({reported_identity(event) for event in snapshot.events})
+            return super().analyze(snapshot)
+
+    monkeypatch.setattr(scan_module, "Engine", SpyEngine)
+    return runs
 
 
 #: A first run ends here; the demo's 09:18/09:19 wired events lie in the 5-minute overlap.
@@ -171,39 +188,65 @@ FIRST_END = FROZEN.replace(hour=9, minute=21)
 OVERLAP = (FIRST_END - app.CLOCK_SKEW, FIRST_END)
 
 
-async def _reference_ids(server: SimulatorServer, tmp_path: Path) -> set[str]:
+async def _reference_ids(server: SimulatorServer, tmp_path: Path, reported) -> set[str]:
     """The ids one single run over the whole span reports."""
-    store = RecordingStore()
     lookback = {"initial_lookback_hours": 24 + 3}
     settings = _settings(server, tmp_path / "reference", **lookback)
-    await app.run_once(settings, now=frozen_now, store=store)
-    (ids,) = store.reported
-    return ids
+    await app.run_once(settings, now=frozen_now, store=RecordingStore())
+    return reported[-1]
 
 
-async def test_overlapping_windows_report_each_event_once(simulator, tmp_path):
+async def test_overlapping_windows_report_each_event_once(simulator, tmp_path, reported):
     """Two runs whose windows overlap report every event, and none of them twice."""
     store = RecordingStore()
     settings = _settings(simulator, tmp_path)
     async with asyncio.timeout(DEADLINE_S):
         await app.run_once(settings, now=lambda: FIRST_END, store=store)
         (second,) = await app.run_once(settings, now=frozen_now, store=store)
-        reference = await _reference_ids(simulator, tmp_path)
+        reference = await _reference_ids(simulator, tmp_path, reported)
         # Without the seen ids, the second window would repeat events of the first one.
         forgetful = RecordingStore()
         forgetful.set_window_end("default", FIRST_END)
         await app.run_once(settings, now=frozen_now, store=forgetful)
-    first_ids, second_ids = store.reported
-    assert first_ids & forgetful.reported[0], "the overlap holds events"
+    first_ids, second_ids, _, forgetful_ids = reported
+    assert first_ids & forgetful_ids, "the overlap holds events"
     assert _report(second)["period"]["start"].startswith(OVERLAP[0].strftime("%Y-%m-%dT%H:%M"))
     assert first_ids & second_ids == set()
     assert first_ids | second_ids == reference
     counts = Counter([*first_ids, *second_ids])
     assert set(counts.values()) == {1}
+    # Only what a later window can collect again is remembered, not every reported event.
+    first_marked = store.marked[0]
+    assert first_ids & forgetful_ids <= first_marked < first_ids
+
+
+async def test_a_site_covered_by_an_earlier_window_reports_nothing_again(
+    simulator, tmp_path, reported
+):
+    """A shared window reaching back past a site's own last end reports none of its events again.
+
+    With ``site: all`` the window only moves when every site was secured, so after another
+    site failed it reaches back past this site's end; only the overlap was remembered.
+    """
+    settings = _settings(simulator, tmp_path, site="all")
+    hour_ago = frozen_now() - timedelta(hours=1)
+    store = RecordingStore()
+    async with asyncio.timeout(DEADLINE_S):
+        await app.run_once(settings, now=frozen_now, store=store)
+        store.set_window_end("*", hour_ago)  # as if another site had failed an hour ago
+        await app.run_once(settings, now=frozen_now, store=store)
+        unknown = RecordingStore()  # the same window for a store that knows nothing
+        unknown.set_window_end("*", hour_ago)
+        await app.run_once(settings, now=frozen_now, store=unknown)
+    first_ids, again_ids, last_hour_ids = reported
+    assert last_hour_ids, "the last hour holds events"
+    assert last_hour_ids <= first_ids
+    assert again_ids == set()
+    assert len(store.marked[0]) < len(last_hour_ids)  # the overlap was remembered, not the hour
 
 
 @pytest.mark.parametrize("failure", ["controller-down", "bad-password"])
-async def test_failed_run_loses_no_event(simulator, tmp_path, failure):
+async def test_failed_run_loses_no_event(simulator, tmp_path, failure, reported):
     """A run that fails leaves its window to the next good run: no event is lost or repeated."""
     store = RecordingStore()
     settings = _settings(simulator, tmp_path)
@@ -221,8 +264,8 @@ async def test_failed_run_loses_no_event(simulator, tmp_path, failure):
                 await app.run_once(wrong, now=lambda: failed_at, store=store)
         assert store.get_window_end("default") == FIRST_END
         (good,) = await app.run_once(settings, now=frozen_now, store=store)
-        reference = await _reference_ids(simulator, tmp_path)
-    first_ids, good_ids = store.reported
+        reference = await _reference_ids(simulator, tmp_path, reported)
+    first_ids, good_ids, _ = reported
     assert _report(good)["period"]["start"].startswith(OVERLAP[0].strftime("%Y-%m-%dT%H:%M"))
     assert first_ids & good_ids == set()
     assert first_ids | good_ids == reference

@@ -88,21 +88,46 @@ def _window(store: StateStore, site: str, settings: Settings, now: datetime) -> 
     return Window(start=min(start, now), end=now)
 
 
-def _unseen(store: StateStore, snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
-    """Drop events already reported by an earlier run (overlapping windows).
+def _unseen(store: StateStore, snapshot: Snapshot) -> tuple[Snapshot, list[str], int]:
+    """Drop the events earlier runs already reported, in one pass over the events.
+
+    A window starts ``CLOCK_SKEW`` before the last secured end ``L`` of its key, so for this
+    site: events before ``L - CLOCK_SKEW`` lay inside an earlier secured window and are dropped
+    (with ``site: all`` the shared window can reach further back than this site's own end);
+    events in ``[L - CLOCK_SKEW, L)`` may have been reported and are checked against the seen
+    identities; later ones are new. Only the events a later window can collect again (from
+    ``window.end - CLOCK_SKEW`` on) are returned to be marked as reported, so neither memory nor
+    the state store grows with the number of events, only with those in the overlap.
 
     Returns:
-        The snapshot with a lazy view of the fresh events, and the fresh events' ids (read in
-        the same single pass, to be marked as reported once delivery worked).
+        The snapshot with a lazy view of the fresh events, the identities to mark as reported
+        once delivery worked, and how many events the snapshot held.
     """
-    ids = [reported_identity(event) for event in snapshot.events]
-    seen = store.seen_ids(snapshot.site.name, ids)
-    if not seen:
-        return snapshot, ids
-    _log.info("already reported events skipped", site=snapshot.site.name, count=len(seen))
-    fresh = [event_id for event_id in ids if event_id not in seen]
-    events = without_ids(snapshot.events, seen, reported_identity)
-    return dataclasses.replace(snapshot, events=events), fresh
+    site = snapshot.site.name
+    last_end = store.get_window_end(site)
+    covered = last_end - CLOCK_SKEW if last_end is not None else None
+    may_repeat = snapshot.window.end - CLOCK_SKEW
+    checked: list[str] = []
+    dropped: set[str] = set()
+    to_mark: list[str] = []
+    count = 0
+    for event in snapshot.events:
+        count += 1
+        when = event.time
+        if last_end is not None and when < last_end:
+            if covered is not None and when < covered:
+                dropped.add(reported_identity(event))
+                continue
+            checked.append(reported_identity(event))
+        if when >= may_repeat:
+            to_mark.append(reported_identity(event))
+    seen = store.seen_ids(site, checked) if checked else frozenset()
+    if not seen and not dropped:
+        return snapshot, to_mark, count
+    _log.info("already reported events skipped", site=site, count=len(seen), covered=len(dropped))
+    fresh = [identity for identity in to_mark if identity not in seen]
+    events = without_ids(snapshot.events, seen | dropped, reported_identity)
+    return dataclasses.replace(snapshot, events=events), fresh, count
 
 
 async def _collect(
@@ -243,7 +268,7 @@ async def _report_site(
         # Websocket events of this window join the REST data; REST copies win in de-duplication.
         drained, live_notes = live.drain(before=snapshot.window.end)
         snapshot = merge_live(snapshot, drained, live_notes)
-    snapshot, ids = _unseen(store, snapshot)
+    snapshot, ids, count = _unseen(store, snapshot)
     findings = Engine(now=now).analyze(snapshot)
     report = build_report(
         snapshot, findings, integration_results, generated_at=now(), timezone=settings.timezone
@@ -263,7 +288,7 @@ async def _report_site(
         "scan finished",
         site=snapshot.site.name,
         findings=len(findings),
-        events=len(ids),
+        events=count,
         problems=len(problems),
     )
     return ScanOutcome(report=report, receipts=receipts, problems=problems, secured=secured)
