@@ -11,6 +11,7 @@ exceptions, for instance) are still collected, in larger, rarer batches, so memo
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -22,17 +23,31 @@ __all__ = ["RELAXED_THRESHOLD", "relaxed_gc"]
 RELAXED_THRESHOLD = 50_000
 
 
+_lock = threading.Lock()
+_depth = 0  # blocks inside relaxed_gc, in any thread
+_saved: tuple[int, ...] = ()
+
+
 @contextmanager
 def relaxed_gc(threshold: int = RELAXED_THRESHOLD) -> Iterator[None]:
     """Raise the collector's first threshold to at least ``threshold`` for the block.
 
-    The previous thresholds come back on exit, even on error; a higher threshold already set
-    (or a disabled collector) is left as it is.
+    The thresholds are the interpreter's, shared by all threads: the first block to enter
+    saves them and the last to leave restores them, so overlapping blocks in several threads
+    are safe. A higher threshold already set, or a disabled collector, is left as it is.
     """
-    before = gc.get_threshold()
-    if before[0] and before[0] < threshold:
-        gc.set_threshold(threshold, *before[1:])
+    global _depth, _saved  # noqa: PLW0603 - one interpreter-wide setting, guarded by the lock
+    with _lock:
+        if _depth == 0:
+            _saved = gc.get_threshold()
+            first = _saved[0]
+            if first and first < threshold:
+                gc.set_threshold(threshold, *_saved[1:])
+        _depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                gc.set_threshold(*_saved)

@@ -30,7 +30,7 @@ ENGINE_SIDS = range(2_200_000, 2_300_000)
 ETPRO_SIDS = range(2_800_000, 2_900_000)
 _CACHE_LIMIT = 65_536
 _SCOPES: dict[str, str] = {}
-_FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...]], tuple[str, FamilyInfo]] = {}
+_FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...] | None], tuple[str, FamilyInfo]] = {}
 
 _FAMILY_RE = re.compile(r"^(ETPRO|ET|GPL|SURICATA)\s+([A-Z][A-Z0-9_]*)")
 _SIGNATURE_IN_TEXT = re.compile(r"Signature\s+(.+?)(?:\.\s+From:|$)")
@@ -347,14 +347,15 @@ def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) 
 def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
     key = event.key.upper()
     log = _log_values(params)
+    signature = _signature(log.get("SIGNATURE"), event.message)
     return _alert(
         _make_what(
-            _signature(log.get("SIGNATURE"), event.message),
+            signature,
             _int(log.get("SIGNATURE_ID")),
-            # hints come from the message template, not the filled-in names and addresses (a
-            # device called "Tor-Router" says nothing about the alert), and the template
-            # repeats, so the family cache hits
-            _categories(params, log.get("CATEGORY"), _template(params) or event.message),
+            # hints come from the category, the signature and the message template, not the
+            # names and addresses filled into it (a device called "Tor-Router" says nothing
+            # about the alert); the template repeats, so the family cache hits
+            _categories(params, log.get("CATEGORY"), signature, _template(params) or event.message),
             "blocked" if "BLOCK" in key else _text(params.get("action")),
         ),
         src_ip=log.get("SRC_IP"),
@@ -382,26 +383,31 @@ class _What(NamedTuple):
 _RawWhat = tuple[object, object, object, object, object]
 
 
+_PLAIN = frozenset({str, int, type(None)})  # no two values of these types compare equal
+
+
 def _what(fields: _RawWhat, message: str) -> _What:
-    """A classic alert's :class:`_What` from its raw fields, cached while they are hashable.
+    """A classic alert's :class:`_What` from its raw fields.
 
-    ``fields`` are the raw signature, signature id, category, ``catname`` and action; the
-    message is only read (and only keys the cache) when there is no signature.
+    ``fields`` are the signature, signature id, category, ``catname`` and action; the message
+    is read only when there is no signature text. Raw fields of plain types (text, integers,
+    none) key a cache directly; others (``1.0`` equals ``1`` and ``True``) are converted first,
+    and :func:`_make_what` caches on the converted values.
     """
-    try:
-        return _cached_what(fields, "" if fields[0] else message)
-    except TypeError:  # an unhashable value (a list or object where text belongs)
-        return _classic_what(fields, message)
+    plain = _PLAIN
+    if all(type(field) in plain for field in fields):
+        return _cached_what(fields, message if not fields[0] else "")
+    return _convert_what(fields, message)
 
 
-def _classic_what(fields: _RawWhat, message: str) -> _What:
+def _convert_what(fields: _RawWhat, message: str) -> _What:
     signature, sid, category, catname, action = fields
-    items = list(catname) if isinstance(catname, list | tuple) else [catname]
+    items = catname if isinstance(catname, list | tuple) else (catname,)
     categories = tuple(text for item in (*items, category) if (text := _text(item)))
     return _make_what(_signature(_text(signature), message), _int(sid), categories, _text(action))
 
 
-_cached_what = functools.lru_cache(maxsize=4096)(_classic_what)
+_cached_what = functools.lru_cache(maxsize=4096)(_convert_what)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -439,9 +445,9 @@ def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tup
     The category texts only matter when the signature names no known family, so the cache is
     keyed by signature alone whenever it can be.
     """
-    found = _FAMILY_CACHE.get((signature, sid, ()))
+    found = _FAMILY_CACHE.get((signature, sid, None))  # the family came from the name
     if found is None:
-        found = _FAMILY_CACHE.get((signature, sid, categories))
+        found = _FAMILY_CACHE.get((signature, sid, categories))  # ...or from these texts
     if found is not None:
         return found
     match = _FAMILY_RE.match(signature)
@@ -450,7 +456,7 @@ def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tup
     if (sid is not None and sid in ENGINE_SIDS) or signature.startswith("SURICATA"):
         word = "ENGINE"
     _, info = family_info(word, ())
-    cache_key: tuple[str, int | None, tuple[str, ...]] = (signature, sid, ())
+    cache_key: tuple[str, int | None, tuple[str, ...] | None] = (signature, sid, None)
     if info.kind is Kind.OTHER:  # no family by name: the categories decide
         _, info = family_info(word, categories)
         cache_key = (signature, sid, categories)

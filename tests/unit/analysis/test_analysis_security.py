@@ -7,6 +7,7 @@ import pytest
 from unifi_scanner.analysis import EventKey, Severity
 from unifi_scanner.analysis import ips as ips_module
 from unifi_scanner.collect.models import EventSource
+from unifi_scanner.collect.normalize import event_from_system_log, event_from_traffic_flow
 
 SPAMHAUS = {
     "src_ip": "196.196.244.84",
@@ -427,3 +428,77 @@ def test_alerts_with_odd_field_types_still_triage(build, engine, changes):
     [finding] = engine.analyze(build.snapshot([event]))
     assert finding.rule.startswith("ips.")
     assert finding.count == 1
+
+
+def _triage_of(event):
+    return ips_module.parse_alert(event).triage.value
+
+
+def test_equal_numbers_of_other_types_do_not_share_a_cached_answer(build):
+    """An id of 2200005.0 read before 2200005 does not change how the second alert is read."""
+    signature = "Custom rule read twice"
+
+    def alert(sid):
+        fields = _classic(inner_alert_signature_id=sid, inner_alert_signature=signature)
+        return build.event(EventKey.IPS_ALERT, **fields)
+
+    assert _triage_of(alert(2200005.0)) != "engine"  # not an integer id: no engine range
+    assert _triage_of(alert(2200005)) == "engine"  # a Suricata engine id, whatever came before
+
+
+def test_a_non_text_signature_still_lets_the_message_name_it(build):
+    """A signature that is not text (true) is ignored and the message's signature is used."""
+    event = build.event(
+        EventKey.IPS_ALERT,
+        msg="IPS Alert 1: x. Signature ET TROJAN Zbot beacon",
+        **_classic(inner_alert_signature=True, src_ip="192.168.1.42", dest_ip="45.1.2.3"),
+    )
+    alert = ips_module.parse_alert(event)
+    assert alert.signature == "ET TROJAN Zbot beacon"
+    assert alert.triage.value == "inside_threat"
+
+
+def test_family_from_category_is_not_hidden_by_an_earlier_alert_without_one(build):
+    """An unnamed family learnt without categories does not mask a later alert's category."""
+    bare = _classic(inner_alert_signature="Custom rule 77", catname=None, inner_alert_category="")
+    named = {**bare, "inner_alert_category": "A Network Trojan was detected"}
+    inside = {"src_ip": "192.168.1.42", "dest_ip": "45.1.2.3"}
+    assert _triage_of(build.event(EventKey.IPS_ALERT, **{**bare, **inside})) == "inside_other"
+    assert _triage_of(build.event(EventKey.IPS_ALERT, **{**named, **inside})) == "inside_threat"
+
+
+def test_system_log_signature_parameter_gives_the_family_hints():
+    """A v2 threat whose SIGNATURE parameter names a trojan, from an inside host, is severe."""
+    entry = {
+        "id": "t1",
+        "key": "THREAT_DETECTED_V3",
+        "category": "SECURITY",
+        "timestamp": 1_767_500_000_000,
+        "message_raw": "{SRC_IP} to {DST_IP}: {SIGNATURE}",
+        "parameters": {
+            "SRC_IP": {"name": "192.168.1.42", "target_id": "192.168.1.42"},
+            "DST_IP": {"name": "45.1.2.3", "target_id": "45.1.2.3"},
+            "SIGNATURE": {"name": "MALWARE-CNC Win.Trojan.Zeus beacon"},
+        },
+    }
+    assert _triage_of(event_from_system_log(entry)) == "inside_threat"
+
+
+def test_normalised_flows_use_both_category_texts():
+    """A flow's ips_category ("emerging-trojan") counts even when category_name says less."""
+    flow = {
+        "id": "f1",
+        "time": 1_767_500_000_000,
+        "action": "allowed",
+        "direction": "outgoing",
+        "source": {"ip": "192.168.1.42", "port": 50000, "mac": "00:11:22:33:44:55"},
+        "destination": {"ip": "45.1.2.3", "port": 443},
+        "ips": {
+            "signature": "Custom rule 77",
+            "signature_id": 9_000_077,
+            "category_name": "Misc activity",
+            "ips_category": "emerging-trojan",
+        },
+    }
+    alert = ips_module.parse_alert(event_from_traffic_flow(flow))
+    assert (alert.triage.value, alert.src_mac) == ("inside_threat", "00:11:22:33:44:55")

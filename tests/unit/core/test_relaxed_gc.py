@@ -58,3 +58,15 @@ def test_cycles_made_inside_are_still_collected(thresholds):
             Node()
             counts.append(gc.get_count()[0])
     assert max(counts) <= 1_000 + 1  # generation 0 never grew past the relaxed threshold
+
+
+def test_nested_and_overlapping_blocks_restore_once_the_last_leaves(thresholds):
+    """Blocks that overlap (as from two threads) keep the relaxed value until the last exits."""
+    gc.set_threshold(700, 10, 10)
+    outer, inner = relaxed_gc(), relaxed_gc()
+    outer.__enter__()
+    inner.__enter__()
+    outer.__exit__(None, None, None)  # not nested: the first one in leaves first
+    assert gc.get_threshold() == (RELAXED_THRESHOLD, 10, 10)
+    inner.__exit__(None, None, None)
+    assert gc.get_threshold() == (700, 10, 10)
