@@ -11,7 +11,7 @@ controller's own page size): classic ``stat/event`` items (roams, connects, disc
 contact, restarts, upgrades, admin logins, channel changes, one unknown key), ``stat/ips/event``
 alerts with ``inner_alert_*`` fields and geo blocks, v2 ``system-log`` entries (threats, device
 alerts) and v2 ``traffic-flows`` IPS flows. The subjects come from a small site: 25 clients,
-6 access points, 3 switches, 1 gateway, 2 admins, a few thousand internet sources. The pages are
+6 access points, 3 switches, 1 gateway, 2 admins, up to 650,000 internet sources. The pages are
 written to a temporary folder first (not timed), as an export would be; the pipeline then streams
 them one page at a time, so its memory stays flat.
 
@@ -23,6 +23,7 @@ spent inside the stream), ``render`` (report model, JSON and text).
 
 from __future__ import annotations
 
+import itertools
 import random
 import resource
 import subprocess
@@ -278,7 +279,8 @@ class _Clock:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _stream(paths: list[Path], clock: _Clock) -> Iterator[Event]:
+def _pages(paths: list[Path], clock: _Clock) -> Iterator[list[Event]]:
+    """Each page's events, read, decoded and normalised, with the time of each stage."""
     for path in paths:
         started = time.perf_counter()
         raw = path.read_bytes()
@@ -292,7 +294,7 @@ def _stream(paths: list[Path], clock: _Clock) -> Iterator[Event]:
         clock.decode += decoded - read
         clock.normalise += time.perf_counter() - decoded
         clock.events += len(events)
-        yield from events
+        yield events
 
 
 def _snapshot() -> Snapshot:
@@ -307,7 +309,8 @@ def _aggregate(paths: list[Path]) -> tuple[Aggregate, _Clock]:
     """One worker's share: read, decode, normalise and aggregate some pages."""
     clock = _Clock()
     started = time.perf_counter()
-    aggregate = Engine(now=lambda: NOW).aggregate(_snapshot(), _stream(paths, clock))
+    events = itertools.chain.from_iterable(_pages(paths, clock))  # no Python frame per event
+    aggregate = Engine(now=lambda: NOW).aggregate(_snapshot(), events)
     clock.analyse = time.perf_counter() - started - clock.read - clock.decode - clock.normalise
     return aggregate, clock
 

@@ -395,8 +395,15 @@ def _what(fields: _RawWhat, message: str) -> _What:
     and :func:`_make_what` caches on the converted values.
     """
     plain = _PLAIN
-    if all(type(field) in plain for field in fields):
-        return _cached_what(fields, message if not fields[0] else "")
+    signature, sid, category, catname, action = fields
+    if (
+        type(signature) in plain
+        and type(sid) in plain
+        and type(category) in plain
+        and type(catname) in plain
+        and type(action) in plain
+    ):
+        return _cached_what(fields, "" if signature else message)
     return _convert_what(fields, message)
 
 

@@ -81,8 +81,15 @@ def _v2_kind(item: dict[str, object]) -> str | None:
     return None
 
 
+# An item with none of these fields is not a v2 entry (checked with one set operation, since
+# classic items are the common case).
+_V2_MARKERS: Final = frozenset(
+    {"message_raw", "title_raw", "parameters", "flow_start_time", "ips", "source"}
+)
+
+
 def _event_kind(item: dict[str, object]) -> str | None:
-    v2_kind = _v2_kind(item)
+    v2_kind = _v2_kind(item) if not _V2_MARKERS.isdisjoint(item) else None
     if v2_kind or not ("time" in item or "datetime" in item or "timestamp" in item):
         return v2_kind
     if item.get("key") == IPS_KEY or "inner_alert_signature" in item:
