@@ -261,15 +261,10 @@ def is_threat_event(event: Event) -> bool:
     return key.startswith("THREAT_")
 
 
-def _categories(params: Mapping[str, Any], *extra: object) -> tuple[str, ...]:
-    found: list[str] = []
-    catname = params.get("catname")
-    items = catname if isinstance(catname, list) else [catname]
-    for item in (*items, *extra):
-        text = _text(item)
-        if text:
-            found.append(text)
-    return tuple(found)
+def _categories(catname: object, *extra: object) -> tuple[str, ...]:
+    """The non-empty category texts: ``catname`` (one or a list) first, then ``extra``."""
+    items = catname if isinstance(catname, list | tuple) else (catname,)
+    return tuple(text for item in (*items, *extra) if (text := _text(item)))
 
 
 def parse_alert(event: Event) -> IpsAlert:
@@ -305,11 +300,7 @@ def _from_classic(event: Event, params: Mapping[str, Any]) -> IpsAlert:
         ),
         event.message,
     )
-    source = get("source")  # a v2 flow's source names the client and its region
-    src_name = country = None
-    if isinstance(source, dict):
-        src_name = _text(source.get("client_name"))
-        country = _text(source.get("region")) or _text(source.get("country"))
+    src_name, country = _source_facts(_dict(get("source")))  # a v2 flow's, when it is one
     return _alert(
         what,
         src_ip=_text(get("src_ip")),
@@ -322,11 +313,21 @@ def _from_classic(event: Event, params: Mapping[str, Any]) -> IpsAlert:
     )
 
 
+def _source_facts(source: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """A v2 flow source's client name and region (or country)."""
+    if not source:
+        return None, None
+    return _text(source.get("client_name")), (
+        _text(source.get("region")) or _text(source.get("country"))
+    )
+
+
 def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) -> IpsAlert:
     source = _dict(params.get("source"))
     dest = _dict(params.get("destination"))
     info_text = _text(ips.get("advanced_information")) or event.message
     category = _text(ips.get("category_name")) or _text(ips.get("ips_category")) or ""
+    src_name, country = _source_facts(source)
     return _alert(
         _make_what(
             _signature(_text(ips.get("signature")), info_text),
@@ -337,8 +338,8 @@ def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) 
         src_ip=_text(source.get("ip")),
         dst_ip=_text(dest.get("ip")),
         src_mac=_text(source.get("mac")),
-        src_name=_text(source.get("client_name")),
-        country=_text(source.get("region")) or _text(source.get("country")),
+        src_name=src_name,
+        country=country,
         asn=None,
         direction_hint=params.get("direction"),
     )
@@ -355,7 +356,12 @@ def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
             # hints come from the category, the signature and the message template, not the
             # names and addresses filled into it (a device called "Tor-Router" says nothing
             # about the alert); the template repeats, so the family cache hits
-            _categories(params, log.get("CATEGORY"), signature, _template(params) or event.message),
+            _categories(
+                params.get("catname"),
+                log.get("CATEGORY"),
+                signature,
+                _template(params) or event.message,
+            ),
             "blocked" if "BLOCK" in key else _text(params.get("action")),
         ),
         src_ip=log.get("SRC_IP"),
@@ -409,8 +415,7 @@ def _what(fields: _RawWhat, message: str) -> _What:
 
 def _convert_what(fields: _RawWhat, message: str) -> _What:
     signature, sid, category, catname, action = fields
-    items = catname if isinstance(catname, list | tuple) else (catname,)
-    categories = tuple(text for item in (*items, category) if (text := _text(item)))
+    categories = _categories(catname, category)
     return _make_what(_signature(_text(signature), message), _int(sid), categories, _text(action))
 
 

@@ -105,7 +105,6 @@ def _unseen(store: StateStore, snapshot: Snapshot) -> tuple[Snapshot, list[str],
     """
     site = snapshot.site.name
     last_end = store.get_window_end(site)
-    covered = last_end - CLOCK_SKEW if last_end is not None else None
     may_repeat = snapshot.window.end - CLOCK_SKEW
     checked: list[str] = []
     dropped: set[str] = set()
@@ -115,7 +114,7 @@ def _unseen(store: StateStore, snapshot: Snapshot) -> tuple[Snapshot, list[str],
         count += 1
         when = event.time
         if last_end is not None and when < last_end:
-            if covered is not None and when < covered:
+            if when < last_end - CLOCK_SKEW:
                 dropped.add(reported_identity(event))
                 continue
             checked.append(reported_identity(event))

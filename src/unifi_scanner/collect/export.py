@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NoReturn, TypeVar
 
 import msgspec
+import structlog
 
 from unifi_scanner._gc import relaxed_gc
 from unifi_scanner.collect.models import CollectionNote, Flavour, Site, Snapshot, Window
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["classify_item", "decode_export", "export_events", "load_export"]
 
 T = TypeVar("T")
+
+_log = structlog.get_logger(__name__)
 
 _BOM: Final = b"\xef\xbb\xbf"
 _DECODER: Final = msgspec.json.Decoder()
@@ -247,7 +250,7 @@ class _Intake:
     def add(self, kind: str, items: list[object]) -> None:
         """Normalise one file's items of one kind and keep the new ones."""
         self.kinds.add(kind)
-        converted = normalize_all(_EVENT_CONVERTERS[kind], items, what="events")
+        converted = normalize_all(_EVENT_CONVERTERS[kind], items, what="events", warn=False)
         if converted.skipped:
             self._skips[kind].append(converted)
         first, last = self.first, self.last
@@ -259,11 +262,18 @@ class _Intake:
         self.first, self.last = first, last
 
     def notes(self) -> list[CollectionNote]:
-        """One note per kind with items that could not be read."""
+        """One note (and one warning) per kind with items that could not be read."""
         notes: list[CollectionNote] = []
-        for parts in self._skips.values():
+        for kind, parts in self._skips.items():
             skipped = sum(part.skipped for part in parts)
             first = next((part.first_problem for part in parts if part.first_problem), None)
+            _log.warning(
+                "skipped items that could not be normalised",
+                what="events",
+                kind=kind,
+                skipped=skipped,
+                first=first,
+            )
             _note_skips(notes, "events", Normalized(items=(), skipped=skipped, first_problem=first))
         return notes
 

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from structlog.testing import capture_logs
 
 from unifi_scanner.analysis import Engine
 from unifi_scanner.collect import EventSource, Flavour, classify_item, load_export
@@ -224,3 +225,22 @@ def test_large_export_gives_tens_of_findings(tmp_path):
     assert snapshot.events.spilled > 0  # streamed to disk, not held in memory
     assert 10 <= len(findings) <= 99
     assert sum(f.count for f in findings if f.rule == "ips.inbound_blocked") == 40_000
+
+
+def test_unreadable_events_across_files_give_one_note_and_one_warning(tmp_path):
+    """Bad events in several files are counted together: one note, one warning, none lost."""
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"page-{i}.json"
+        good = {"_id": f"g{i}", "key": "EVT_WU_Roam", "time": 1_767_500_000_000 + i}
+        bad = {"_id": f"b{i}", "key": "EVT_WU_Roam", "time": "not a time"}
+        path.write_text(json.dumps({"meta": {"rc": "ok"}, "data": [good, bad]}))
+        paths.append(path)
+    with capture_logs() as logs:
+        snapshot = load_export(paths, now=lambda: NOW)
+    warnings = [e for e in logs if e["event"] == "skipped items that could not be normalised"]
+    assert len(snapshot.events) == 3
+    assert [(w["skipped"], w["kind"]) for w in warnings] == [(3, "event")]
+    assert [note.message.split(" (")[0] for note in snapshot.notes] == [
+        "3 events could not be read and were left out"
+    ]

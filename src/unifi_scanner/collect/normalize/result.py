@@ -33,7 +33,7 @@ class Normalized(Generic[T]):
 
 
 def normalize_all(
-    convert: Callable[[object], T], items: Iterable[object], *, what: str
+    convert: Callable[[object], T], items: Iterable[object], *, what: str, warn: bool = True
 ) -> Normalized[T]:
     """Convert every item; an item that raises is skipped. One warning per batch with skips.
 
@@ -41,6 +41,8 @@ def normalize_all(
         convert: a normaliser such as ``device_from_payload``.
         items: raw payload items.
         what: what the items are (``devices``, ``events``…), for the log line.
+        warn: log the warning here; a caller that gathers several batches (one per file)
+            passes ``False`` and warns once for all of them.
     """
     done: list[T] = []
     skipped = 0
@@ -51,7 +53,7 @@ def normalize_all(
         except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as err:
             skipped += 1
             first = first or f"{type(err).__name__}: {err}"
-    if skipped:
+    if skipped and warn:
         _log.warning(
             "skipped items that could not be normalised", what=what, skipped=skipped, first=first
         )
