@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import enum
 import functools
-import ipaddress
 import re
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import msgspec
 
+from unifi_scanner._addresses import Scope, scope
 from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info
 from unifi_scanner.collect.models import EventSource
 
@@ -29,7 +29,6 @@ __all__ = ["Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
 ENGINE_SIDS = range(2_200_000, 2_300_000)
 ETPRO_SIDS = range(2_800_000, 2_900_000)
 _CACHE_LIMIT = 65_536
-_SCOPES: dict[str, str] = {}
 _FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...] | None], tuple[str, FamilyInfo]] = {}
 
 _FAMILY_RE = re.compile(r"^(ETPRO|ET|GPL|SURICATA)\s+([A-Z][A-Z0-9_]*)")
@@ -45,13 +44,6 @@ _DIRECTIONS = {
     "internal": "internal",
     "local": "internal",
 }
-
-# RFC 1918, carrier-grade NAT (RFC 6598) and IPv6 unique-local: the inside of a network. Other
-# "special" ranges (documentation, benchmarking) count as internet addresses.
-_LOCAL_NETWORKS = tuple(
-    ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
-)
 
 
 class Direction(enum.StrEnum):
@@ -130,80 +122,25 @@ def _int(value: object) -> int | None:
     return None
 
 
-_OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
-_IPV4 = re.compile(rf"({_OCTET})\.({_OCTET})\.{_OCTET}\.{_OCTET}", re.ASCII)
-_PRIVATE_FIRST_OCTETS = frozenset({10, 100, 127, 169, 172, 192})
-
-
-def _scope(ip: str | None) -> str:
-    """``private``, ``public`` or ``unknown``; anonymised octets (``54.36.xxx.xxx``) read as 0.
-
-    Addresses seen first are remembered (the WAN address, inside hosts: they recur); once the
-    memory is full, new ones are worked out each time rather than evicting the old.
-    """
-    if not ip:
-        return "unknown"
-    found = _SCOPES.get(ip)
-    if found is None:
-        found = _scope_uncached(ip)
-        if len(_SCOPES) < _CACHE_LIMIT:
-            _SCOPES[ip] = found
-    return found
-
-
-def _scope_uncached(ip: str) -> str:
-    match = _IPV4.fullmatch(ip)
-    if match is None:
-        return _scope_slow(ip)
-    first = int(match.group(1))
-    if first in _PRIVATE_FIRST_OCTETS and _private_v4(first, int(match.group(2))):
-        return "private"
-    return "public"
-
-
-def _private_v4(first: int, second: int) -> bool:
-    return (
-        first in {10, 127}
-        or (first == 172 and 16 <= second <= 31)  # noqa: PLR2004
-        or (first == 192 and second == 168)  # noqa: PLR2004
-        or (first == 169 and second == 254)  # noqa: PLR2004
-        or (first == 100 and 64 <= second <= 127)  # noqa: PLR2004
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _scope_slow(ip: str) -> str:
-    candidate = re.sub(r"(?i)\bx+\b", "0", ip)
-    try:
-        address = ipaddress.ip_address(candidate)
-    except ValueError:
-        return "unknown"
-    if address.is_loopback or address.is_link_local:
-        return "private"
-    if any(address in network for network in _LOCAL_NETWORKS if network.version == address.version):
-        return "private"
-    return "public"
-
-
 _BY_SCOPES: Final = {
-    ("public", "private"): Direction.INBOUND,
-    ("public", "public"): Direction.INBOUND,
-    ("private", "public"): Direction.OUTBOUND,
-    ("private", "private"): Direction.INTERNAL,
+    (Scope.OUTSIDE, Scope.INSIDE): Direction.INBOUND,
+    (Scope.OUTSIDE, Scope.OUTSIDE): Direction.INBOUND,
+    (Scope.INSIDE, Scope.OUTSIDE): Direction.OUTBOUND,
+    (Scope.INSIDE, Scope.INSIDE): Direction.INTERNAL,
 }
 
 
 def _direction(src: str | None, dst: str | None, hint: object) -> Direction:
-    src_scope, dst_scope = _scope(src), _scope(dst)
+    src_scope, dst_scope = scope(src), scope(dst)
     found = _BY_SCOPES.get((src_scope, dst_scope))
     if found is not None:
         return found
     if isinstance(hint, str) and hint.lower() in _DIRECTIONS:
         return Direction(_DIRECTIONS[hint.lower()])
-    if src_scope == "public":
+    if src_scope is Scope.OUTSIDE:
         return Direction.INBOUND
-    if src_scope == "private":
-        return Direction.OUTBOUND if dst_scope != "private" else Direction.INTERNAL
+    if src_scope is Scope.INSIDE:
+        return Direction.OUTBOUND
     return Direction.UNKNOWN
 
 

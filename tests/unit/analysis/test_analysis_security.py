@@ -370,9 +370,8 @@ def test_admin_login_is_reported_low(engine, build):
 
 
 def test_bounded_caches_clear_when_full_and_results_stay_right(build, engine, monkeypatch):
-    """With a tiny cache limit the scope and family caches stay bounded; triage holds."""
+    """With a tiny cache limit the family cache stays bounded; triage holds."""
     monkeypatch.setattr(ips_module, "_CACHE_LIMIT", 1)
-    monkeypatch.setattr(ips_module, "_SCOPES", {})
     monkeypatch.setattr(ips_module, "_FAMILY_CACHE", {})
     events = [
         build.event(
@@ -390,7 +389,6 @@ def test_bounded_caches_clear_when_full_and_results_stay_right(build, engine, mo
     findings = engine.analyze(build.snapshot(events))
     assert sorted(f.rule for f in findings) == ["ips.inbound_blocked"] * 3
     assert len(ips_module._FAMILY_CACHE) <= 1
-    assert len(ips_module._SCOPES) == 1
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,6 @@ from unifi_scanner.collect import (
     fill_placeholders,
     normalize_all,
 )
-from unifi_scanner.collect.normalize import events as events_module
 
 
 def test_composed_stat_event_all_normalise(load_capture):
@@ -249,14 +248,15 @@ def test_plain_traffic_flow_is_not_ips():
         ("45.1.2.3", "192.168.1.10", "dd:dd:dd:dd:dd:dd"),  # inbound: the destination is local
         ("192.168.1.42", "54.36.1.1", "ss:ss:ss:ss:ss:ss"),  # outbound: the source is local
         ("10.0.0.5", "172.16.0.9", "ss:ss:ss:ss:ss:ss"),  # internal: the source wins
-        ("198.18.0.1", "8.8.8.8", "ss:ss:ss:ss:ss:ss"),  # benchmarking range counts as private
-        ("100.64.0.1", "8.8.8.8", None),  # shared address space is not private in ipaddress
+        ("198.18.0.1", "8.8.8.8", None),  # benchmarking range is outside (issue 10)
+        ("198.51.100.7", "192.168.1.10", "dd:dd:dd:dd:dd:dd"),  # documentation range: outside
+        ("100.64.0.1", "8.8.8.8", "ss:ss:ss:ss:ss:ss"),  # carrier-grade NAT is inside
         ("2a00:1450::1", "fd00::5", "dd:dd:dd:dd:dd:dd"),  # IPv6 ULA destination
         ("1.2.3", "not an ip", None),
     ],
 )
-def test_ips_alert_client_is_the_private_side(src_ip, dest_ip, client):
-    """An IPS alert without user/client names the MAC on the private side of the flow."""
+def test_ips_alert_client_is_the_inside_side(src_ip, dest_ip, client):
+    """An IPS alert without user/client names the MAC on the inside side of the flow."""
     event = event_from_ips(
         {
             "_id": "a",
@@ -268,18 +268,6 @@ def test_ips_alert_client_is_the_private_side(src_ip, dest_ip, client):
         }
     )
     assert event.client_mac == client
-
-
-def test_private_address_cache_is_bounded(monkeypatch):
-    """The private-address cache clears itself when full; answers stay those of ipaddress."""
-    monkeypatch.setattr(events_module, "_PRIVATE_CACHE_LIMIT", 1)
-    monkeypatch.setattr(events_module, "_PRIVATE_CACHE", {})
-    for ip, private in (("10.1.1.1", True), ("192.168.1.1", True), ("192.0.2.1", True)):
-        event = event_from_ips(
-            {"_id": "a", "time": 1, "src_ip": ip, "dest_ip": "8.8.8.8", "src_mac": "aa"}
-        )
-        assert (event.client_mac == "aa") is private
-    assert len(events_module._PRIVATE_CACHE) <= 1
 
 
 def test_blank_device_and_client_fields_name_nobody():

@@ -11,9 +11,9 @@ IPS alerts from every source use the classic ``inner_alert_*``/``src_ip``/``dest
 
 from __future__ import annotations
 
-import ipaddress
 from typing import TYPE_CHECKING, Final
 
+from unifi_scanner._addresses import is_inside
 from unifi_scanner.collect.models import Event, EventSource
 from unifi_scanner.collect.normalize._coerce import (
     UnusableItemError,
@@ -65,38 +65,11 @@ def _event_time(item: Mapping[str, object]) -> datetime:
     raise UnusableItemError(f"event {item.get('_id')!r} has no usable time")
 
 
-_PRIVATE_CACHE: dict[object, bool] = {}
-_PRIVATE_CACHE_LIMIT: Final = 65_536
-
-
-# First octets of every IPv4 range ``ipaddress`` calls private; any other IPv4 address is not.
-_PRIVATE_FIRST_OCTETS: Final = frozenset({"0", "10", "127", "169", "172", "192", "198", "203"})
-
-
-def _is_private(ip: object) -> bool:
-    if isinstance(ip, str):
-        first, dot, _ = ip.partition(".")
-        if dot and first.isdigit() and first not in _PRIVATE_FIRST_OCTETS and int(first) < 240:  # noqa: PLR2004
-            return False
-    found = _PRIVATE_CACHE.get(ip) if isinstance(ip, str) else None
-    if found is not None:
-        return found
-    try:
-        found = ipaddress.ip_address(str(ip)).is_private
-    except ValueError:
-        found = False
-    if isinstance(ip, str):
-        if len(_PRIVATE_CACHE) >= _PRIVATE_CACHE_LIMIT:
-            _PRIVATE_CACHE.clear()
-        _PRIVATE_CACHE[ip] = found
-    return found
-
-
 def _ips_client(item: Mapping[str, object]) -> str | None:
-    """The local side of an IPS alert: the private address's MAC."""
-    if _is_private(item.get("src_ip")):
+    """The local side of an IPS alert: the inside address's MAC."""
+    if is_inside(item.get("src_ip")):
         return as_mac(item.get("src_mac"))
-    if _is_private(item.get("dest_ip")):
+    if is_inside(item.get("dest_ip")):
         return as_mac(item.get("dst_mac"))
     return None
 
