@@ -13,7 +13,7 @@ from unifi_scanner.analysis.findings import Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
 __all__ = [
     "MAX_BADGES",
@@ -36,10 +36,12 @@ class Group:
     """One (rule, subject) group being built while events stream past."""
 
     __slots__ = (
+        "_episode_start",
         "_last_badges",
         "badges",
         "count",
         "display",
+        "episodes",
         "examples",
         "fields",
         "first_seen",
@@ -64,6 +66,24 @@ class Group:
         self._last_badges: Iterable[str] = ()
         self.tallies: dict[str, dict[str, int]] = {}
         self.score = 0.0  # orders a summary's examples (and eviction among equals)
+        self.episodes = 0  # runs of events close together (only for rules that ask)
+        self._episode_start: datetime | None = None
+
+    def episode(self, time: datetime | None, span: timedelta) -> None:
+        """Count ``time`` into the group's episodes.
+
+        It starts a new episode unless it falls within ``span`` of the current episode's first
+        event (a window, not a chain: a line that flaps every minute is many episodes, while two
+        interfaces flipping a second apart are one).
+        """
+        start = self._episode_start
+        if time is None:
+            if start is None:
+                self.episodes += 1
+            return
+        if start is None or abs(time - start) > span:
+            self.episodes += 1
+            self._episode_start = time
 
     def name(self, display: str) -> None:
         """Offer a display name; kept only while the group is still shown by its key."""
@@ -127,6 +147,7 @@ class Group:
         self.name(other.display if other.display != other.subject else "")
         self.score = max(self.score, other.score)
         self.count += other.count
+        self.episodes += other.episodes  # an episode cut in two by the split counts twice
         if _RANK[other.severity] > _RANK[self.severity]:
             self.severity = other.severity
         for moment in (other.first_seen, other.last_seen):

@@ -28,6 +28,9 @@ def template_values(group: Group) -> dict[str, object]:
         first_seen=when(group.first_seen),
         last_seen=when(group.last_seen),
     )
+    if group.episodes:
+        values["episodes"] = group.episodes
+        values["episode_times"] = "once" if group.episodes == 1 else f"{group.episodes} times"
     view = GroupView(group.count, group.first_seen, group.last_seen, group.severity)
     values["per_hour"] = f"{view.per_hour:.1f}"
     for dimension, counts in group.tallies.items():
@@ -46,9 +49,9 @@ def group_finding(rule: Rule, group: Group) -> Finding | None:
         if group.count < rule.min_count:
             return None
         if rule.escalate is not None:
-            escalated = rule.escalate(
-                GroupView(group.count, group.first_seen, group.last_seen, severity)
-            )
+            # a rule that counts episodes escalates on them (a failover, not its events)
+            count = group.episodes if rule.episode_gap_s is not None else group.count
+            escalated = rule.escalate(GroupView(count, group.first_seen, group.last_seen, severity))
             severity = max(severity, escalated, key=lambda s: s.rank)
         evidence.append(
             f"{group.count} controller event(s) between {when(group.first_seen)} "

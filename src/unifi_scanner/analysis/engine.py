@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from unifi_scanner import vocabulary
 from unifi_scanner._gc import relaxed_gc
 from unifi_scanner.analysis.aggregate import (
     MAX_BADGES,
@@ -14,7 +16,8 @@ from unifi_scanner.analysis.aggregate import (
 )
 from unifi_scanner.analysis.conclude import group_finding, summary_finding
 from unifi_scanner.analysis.findings import Finding, Severity
-from unifi_scanner.analysis.keys import EventKey
+from unifi_scanner.analysis.keys import warn_unknown_key
+from unifi_scanner.analysis.names import readable_message
 from unifi_scanner.analysis.rule import (
     ClientRule,
     DeviceRule,
@@ -23,6 +26,7 @@ from unifi_scanner.analysis.rule import (
     RuleContext,
 )
 from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
+from unifi_scanner.analysis.story import tell
 from unifi_scanner.analysis.text import when
 
 if TYPE_CHECKING:
@@ -87,6 +91,7 @@ class Engine:
         self._max_subjects = max_subjects
         self._keyed: dict[str, list[EventRule]] = {}
         self._unkeyed: list[EventRule] = []
+        self._by_vocabulary: dict[str, EventRule] = {}
         self._device_rules: list[DeviceRule] = []
         self._client_rules: list[ClientRule] = []
         self._rules: dict[str, Rule] = {}
@@ -98,9 +103,11 @@ class Engine:
                 self._device_rules.append(rule)
             elif isinstance(rule, ClientRule):
                 self._client_rules.append(rule)
-            elif rule.keys:
+            elif rule.keys or rule.vocabulary:
                 for key in rule.keys:
                     self._keyed.setdefault(key, []).append(rule)
+                if rule.vocabulary:
+                    self._by_vocabulary[rule.id] = rule
             else:
                 self._unkeyed.append(rule)
         self._rules.setdefault(fallback.id, fallback)
@@ -150,10 +157,10 @@ class Engine:
         run = _Run(self, ctx, aggregate.tables)
         for device in snapshot.devices:
             for device_rule in self._device_rules:
-                run.check(device_rule, device, device.name or device.mac)
+                run.check(device_rule, device, device.mac.lower(), device.name or device.mac)
         for client in snapshot.clients:
             for client_rule in self._client_rules:
-                run.check(client_rule, client, ctx.client_label(client.mac))
+                run.check(client_rule, client, client.mac.lower(), ctx.client_label(client.mac))
         findings = run.findings()
         findings.sort(key=lambda f: (-f.severity.rank, -f.count, f.rule, f.subject))
         return findings
@@ -204,11 +211,16 @@ class _Run:
 
     def _candidates(self, raw: str) -> tuple[_Block, ...]:
         engine = self._engine
-        # EventKey is a StrEnum, so a raw key finds its member's entry directly; EventKey(raw)
-        # runs once per distinct key only to warn about keys no rule knows.
-        EventKey(raw)
+        keyed = engine._keyed.get(raw, [])  # noqa: SLF001
+        entry = vocabulary.lookup(raw)
+        if entry is None:
+            warn_unknown_key(raw)  # once per key; the event still reaches a rule or the fallback
+            listed = None
+        else:
+            listed = engine._by_vocabulary.get(entry.rule)  # noqa: SLF001
+        rules = (*keyed, *(() if listed is None or listed in keyed else (listed,)))
         blocks: list[tuple[Callable[[Event], bool] | None, list[_Step]]] = []
-        for rule in (*engine._keyed.get(raw, ()), *engine._unkeyed):  # noqa: SLF001
+        for rule in (*rules, *engine._unkeyed):  # noqa: SLF001
             if not blocks or blocks[-1][0] is not rule.gate:
                 blocks.append((rule.gate, []))
             _add_step(blocks[-1][1], rule)
@@ -295,7 +307,11 @@ class _Run:
             display = rule.name(event, ctx)
         example = ""
         if new or len(group.examples) < MAX_EXAMPLES:  # type: ignore[union-attr]
-            text = rule.example(event, ctx) if rule.example is not None else event.message
+            text = (
+                rule.example(event, ctx)
+                if rule.example is not None
+                else readable_message(event, ctx)
+            )
             example = f"{when(event.time)}: {text}" if text else ""
         badges: tuple[str, ...] = ()
         if new or len(group.badges) < MAX_BADGES:  # type: ignore[union-attr]
@@ -304,9 +320,13 @@ class _Run:
             group = table.create(subject, dict(rule.fields(event, ctx)))
         if display:
             group.name(display)
+        if rule.episode_gap_s is not None:
+            group.episode(event.time, timedelta(seconds=rule.episode_gap_s))
         group.add(time=event.time, severity=severity, example=example, badges=badges, tally=tally)
 
-    def check(self, rule: DeviceRule | ClientRule, item: Device | Client, subject: str) -> None:
+    def check(
+        self, rule: DeviceRule | ClientRule, item: Device | Client, subject: str, display: str
+    ) -> None:
         try:
             values = rule.check(item, self._ctx)  # type: ignore[arg-type]
             if values is None:
@@ -322,6 +342,7 @@ class _Run:
         group = table.get(subject)
         if group is None:
             group = table.create(subject, dict(values))
+            group.name(display)
             summary = rule.summary if isinstance(rule, ClientRule) else None
             if summary is not None and summary.rank is not None:
                 group.score = summary.rank(values)
@@ -329,15 +350,28 @@ class _Run:
 
     def findings(self) -> list[Finding]:
         result: list[Finding] = []
+        stories: dict[tuple[str, str], list[Finding]] = {}
         for rule_id, table in self.tables.items():
             rule = self._engine._rules.get(rule_id)  # noqa: SLF001
             if rule is None:  # an aggregate made with other rules
                 continue
-            result.extend(self._table_findings(rule, table))
+            for finding, key in self._table_findings(rule, table):
+                if key is None:
+                    result.append(finding)
+                else:
+                    stories.setdefault(key, []).append(finding)
+        for parts in stories.values():
+            try:
+                result.append(tell(parts))
+            except Exception as err:  # noqa: BLE001  (a story that cannot be told stays in parts)
+                self._failed("story", err)
+                result.extend(parts)
         return result
 
-    def _table_findings(self, rule: Rule, table: GroupTable) -> list[Finding]:
-        result: list[Finding] = []
+    def _table_findings(
+        self, rule: Rule, table: GroupTable
+    ) -> list[tuple[Finding, tuple[str, str] | None]]:
+        result: list[tuple[Finding, tuple[str, str] | None]] = []
         summary = rule.summary if isinstance(rule, EventRule | ClientRule) else None
         routine = []
         for group in table.finish():
@@ -350,7 +384,7 @@ class _Run:
                 self._failed(rule.id, err)
                 continue
             if finding is not None:
-                result.append(finding)
+                result.append((finding, (rule.story, group.subject) if rule.story else None))
         if summary is not None:
             try:
                 folded = summary_finding(rule, summary, routine, table.routine, self._ctx)
@@ -358,10 +392,10 @@ class _Run:
                 self._failed(rule.id, err)
             else:
                 if folded is not None:
-                    result.append(folded)
+                    result.append((folded, None))
         rollup = table.rollup
         if rollup.subjects:
-            result.append(
+            rolled = (
                 Finding(
                     rule=rule.id,
                     severity=rollup.severity,
@@ -375,6 +409,8 @@ class _Run:
                     first_seen=rollup.first_seen,
                     last_seen=rollup.last_seen,
                     badges=("rolled up",),
-                )
+                ),
+                None,
             )
+            result.append(rolled)
         return result

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from unifi_scanner.analysis.text import utc_iso
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from collections.abc import Mapping
 
 __all__ = ["Finding", "Severity"]
 
@@ -45,6 +48,8 @@ class Finding:
         examples: up to a few short example lines.
         badges: short tags (``blocked``, ``inbound``, ``ET PRO``).
         evidence: what the conclusion rests on, one line each.
+        parts: the rules whose findings about this subject it tells together (the first is
+            ``rule``); empty for a finding no story rule made.
     """
 
     rule: str
@@ -59,8 +64,62 @@ class Finding:
     examples: tuple[str, ...] = ()
     badges: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:
         """Stable identity for history: rule plus subject."""
         return f"{self.rule}:{self.subject}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON-compatible data: the report's ``finding`` object.
+
+        The one place a finding becomes a dict; :meth:`from_dict` reads it back.
+
+        Returns:
+            Every field, times as ISO-8601 UTC with a ``Z``, plus ``fingerprint``.
+        """
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "title": self.title,
+            "explanation": self.explanation,
+            "remediation": list(self.remediation),
+            "subject": self.subject,
+            "count": self.count,
+            "first_seen": None if self.first_seen is None else utc_iso(self.first_seen),
+            "last_seen": None if self.last_seen is None else utc_iso(self.last_seen),
+            "examples": list(self.examples),
+            "badges": list(self.badges),
+            "evidence": list(self.evidence),
+            "parts": list(self.parts),
+            "fingerprint": self.fingerprint,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """Read back what :meth:`to_dict` wrote (``parts`` may be missing: older records).
+
+        Raises:
+            KeyError: a field is missing.
+            ValueError: a severity or time does not parse.
+        """
+        return cls(
+            rule=data["rule"],
+            severity=Severity(data["severity"]),
+            title=data["title"],
+            explanation=data["explanation"],
+            remediation=tuple(data["remediation"]),
+            subject=data["subject"],
+            count=data["count"],
+            first_seen=_parse(data["first_seen"]),
+            last_seen=_parse(data["last_seen"]),
+            examples=tuple(data["examples"]),
+            badges=tuple(data["badges"]),
+            evidence=tuple(data["evidence"]),
+            parts=tuple(data.get("parts", ())),
+        )
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 import msgspec
 
 from unifi_scanner._addresses import Scope, scope
-from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info
+from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info, refine, sid_family
 from unifi_scanner.collect.models import EventSource
 
 if TYPE_CHECKING:
@@ -185,14 +185,22 @@ def _log_text(value: object) -> str | None:
     return _text(value)
 
 
+_IPS_SUBCATEGORIES: Final = frozenset({"SECURITY_INTRUSION_PREVENTION"})
+
+
 def is_threat_event(event: Event) -> bool:
-    """Whether an event is any of the three IPS/threat shapes."""
+    """Whether an event is any of the three IPS/threat shapes.
+
+    A v2 system-log entry is an IPS alert only by its key (``THREAT_*``) or its IPS
+    subcategory: the same ``SECURITY`` category also holds firewall-policy blocks
+    (``TRAFFIC_BLOCKED_*``, ``SECURITY_FIREWALL``) and honeypot hits, which are not IPS.
+    """
     key = event.key
     if key == "EVT_IPS_IpsAlert":
         return True
     source = event.source
     if source is EventSource.SYSTEM_LOG:
-        return key.startswith("THREAT_") or (event.category or "").upper() == "SECURITY"
+        return key.startswith("THREAT_") or (event.subsystem or "") in _IPS_SUBCATEGORIES
     if source is EventSource.TRAFFIC_FLOW and isinstance(event.params.get("ips"), dict):
         return True
     return key.startswith("THREAT_")
@@ -282,10 +290,62 @@ def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) 
     )
 
 
+_MAC_TEXT: Final = re.compile(r"(?i)^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$")
+
+
+class _End(NamedTuple):
+    """One end of a v2 threat entry.
+
+    Its address, MAC and name, and whether the controller recognised it as one of the site's
+    clients or devices.
+    """
+
+    ip: str | None
+    mac: str | None
+    name: str | None
+    known: bool
+
+
+def _log_end(parameters: Mapping[str, Any], side: str) -> _End:
+    """``SRC``/``DST``: a known client (``SRC_CLIENT``) or device (``SRC_DEVICE``), else an IP."""
+    for kind in ("CLIENT", "DEVICE"):
+        value = parameters.get(f"{side}_{kind}")
+        if isinstance(value, dict):
+            ident = (
+                _text(value.get("mac")) or _text(value.get("id")) or _text(value.get("target_id"))
+            )
+            mac = ident if ident and _MAC_TEXT.match(ident) else None
+            name = _text(value.get("name")) or _text(value.get("hostname"))
+            return _End(_text(value.get("ip")), mac, name, known=True)
+    return _End(_log_text(parameters.get(f"{side}_IP")), None, None, known=False)
+
+
+def _suffix_direction(key: str, src: _End, dst: _End) -> Direction | None:
+    """Which way the traffic went, from what the key's suffix says the controller recognised.
+
+    ``_KNOWN_SOURCE_CLIENT``: the source is one of the site's clients. It outranks the
+    addresses: a known client is inside whatever its address looks like.
+    """
+    if "UNKNOWN_SOURCE" in key:
+        return Direction.INBOUND
+    if "KNOWN_SOURCE_AND_DESTINATION" in key or (src.known and dst.known):
+        return Direction.INTERNAL
+    if "KNOWN_SOURCE" in key or src.known:
+        return Direction.INTERNAL if scope(dst.ip) is Scope.INSIDE else Direction.OUTBOUND
+    if "KNOWN_DESTINATION" in key or dst.known:
+        return Direction.INTERNAL if scope(src.ip) is Scope.INSIDE else Direction.INBOUND
+    return None
+
+
 def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
     key = event.key.upper()
     log = _log_values(params)
+    nested = params.get("parameters")
+    parameters: Mapping[str, Any] = nested if isinstance(nested, dict) else params
+    src, dst = _log_end(parameters, "SRC"), _log_end(parameters, "DST")
     signature = _signature(log.get("SIGNATURE"), event.message)
+    src_ip = src.ip or log.get("SRC_IP") or _text(params.get("src_ip"))
+    dst_ip = dst.ip or log.get("DST_IP") or _text(params.get("dest_ip"))
     return _alert(
         _make_what(
             signature,
@@ -301,13 +361,14 @@ def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
             ),
             "blocked" if "BLOCK" in key else _text(params.get("action")),
         ),
-        src_ip=log.get("SRC_IP"),
-        dst_ip=log.get("DST_IP"),
-        src_mac=log.get("SRC_MAC"),
-        src_name=log.get("SRC_CLIENT") or log.get("CLIENT"),
+        src_ip=src_ip,
+        dst_ip=dst_ip,
+        src_mac=src.mac or log.get("SRC_MAC"),
+        src_name=src.name or log.get("CLIENT"),
         country=log.get("SRC_COUNTRY"),
         asn=None,
         direction_hint=params.get("direction"),
+        direction=_suffix_direction(key, src, dst),
     )
 
 
@@ -401,13 +462,15 @@ def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tup
         return found
     match = _FAMILY_RE.match(signature)
     family = f"{match.group(1)} {match.group(2)}" if match else ""
-    word: str | None = match.group(2) if match else None
+    word: str | None = refine(match.group(2) if match else None, signature)
     if (sid is not None and sid in ENGINE_SIDS) or signature.startswith("SURICATA"):
         word = "ENGINE"
     _, info = family_info(word, ())
     cache_key: tuple[str, int | None, tuple[str, ...] | None] = (signature, sid, None)
-    if info.kind is Kind.OTHER:  # no family by name: the categories decide
+    if info.kind is Kind.OTHER:  # no family by name: the categories decide, else the id
         _, info = family_info(word, categories)
+        if info.kind is Kind.OTHER and (listed := sid_family(sid)) is not None:
+            _, info = listed
         cache_key = (signature, sid, categories)
     found = (family or "IPS", info)
     if len(_FAMILY_CACHE) >= _CACHE_LIMIT:
@@ -426,8 +489,10 @@ def _alert(
     country: str | None,
     asn: str | None,
     direction_hint: object,
+    direction: Direction | None = None,
 ) -> IpsAlert:
-    direction = _direction(src_ip, dst_ip, direction_hint)
+    if direction is None:
+        direction = _direction(src_ip, dst_ip, direction_hint)
     return IpsAlert(
         signature=what.signature,
         signature_id=what.sid,

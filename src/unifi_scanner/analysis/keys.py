@@ -1,11 +1,18 @@
-"""Wire event keys the rules match, as an enum with an ``UNKNOWN`` fallback."""
+"""Wire event keys the code names directly, as an enum with an ``UNKNOWN`` fallback.
+
+The whole vocabulary (every key, what it means, which rule reports it) is the data package
+:mod:`unifi_scanner.vocabulary`; rules take keys from there. This enum names the keys tests and
+rules refer to by name.
+"""
 
 from __future__ import annotations
 
 import enum
 import logging
 
-__all__ = ["EventKey"]
+from unifi_scanner import vocabulary
+
+__all__ = ["EventKey", "warn_unknown_key"]
 
 _LOGGER = logging.getLogger(__name__)
 _WARNED: set[str] = set()
@@ -59,14 +66,23 @@ class EventKey(enum.StrEnum):
     @classmethod
     def _missing_(cls, value: object) -> EventKey:
         text = str(value)
-        if text not in _WARNED and len(_WARNED) < _WARN_LIMIT:
-            _WARNED.add(text)
-            _LOGGER.warning(
-                "unknown event key %r (rules match it only by shape; else it is reported "
-                "generically)",
-                text,
-            )
+        if vocabulary.lookup(text) is None:
+            warn_unknown_key(text)
         return cls.UNKNOWN
+
+
+def warn_unknown_key(key: str) -> None:
+    """Log once per key (up to a bound) that a key is outside the controller's vocabulary.
+
+    Such an event is still reported (``event.other``), with its device's name and its message.
+    """
+    if key not in _WARNED and len(_WARNED) < _WARN_LIMIT:
+        _WARNED.add(key)
+        _LOGGER.warning(
+            "unknown event key %r: neither its family nor its action is in the vocabulary; "
+            "it is reported as an event the scanner does not know yet",
+            key,
+        )
 
 
 def _reset_warnings() -> None:

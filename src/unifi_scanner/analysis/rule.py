@@ -65,13 +65,17 @@ class RuleContext:
         """The snapshot's client holding this IP, if any."""
         return self._clients_by_ip.get(ip) if isinstance(ip, str) else None
 
-    def device_label(self, mac: object, fallback: object = None) -> str:
-        """A device's name: from the snapshot, else ``fallback``, else the MAC, else ``unknown``."""
+    def device_label(self, mac: object, named: object = None) -> str:
+        """A device's name: the event's own (``named``), else the inventory's, else the MAC.
+
+        The event's own name comes first: it is the name the controller gave the device when
+        the event happened, which is what the admin saw in the controller's log.
+        """
+        if isinstance(named, str) and named:
+            return named
         device = self.device(mac)
         if device is not None and device.name:
             return device.name
-        if isinstance(fallback, str) and fallback:
-            return fallback
         return mac if isinstance(mac, str) and mac else "an unknown device"
 
     def client_label(self, mac: object = None, ip: object = None, fallback: object = None) -> str:
@@ -202,6 +206,16 @@ class EventRule:
         escalate: a group-level severity (e.g. by rate); the finding takes the higher one.
         min_count: a group with fewer events gives no finding.
         summary: fold the routine groups into one site-level finding (see :class:`Summary`).
+        vocabulary: the rule also takes every key the vocabulary (:mod:`unifi_scanner.
+            vocabulary`) gives this rule's id, whatever its family: ``device.lost_contact``
+            takes ``EVT_DM_Lost_Contact`` as well as a family no catalogue lists yet.
+        story: ``device`` or ``client``: the finding is one part of what the report says about
+            its subject (the group key is then the subject's MAC); all parts about one subject
+            become one finding (:mod:`unifi_scanner.analysis.story`).
+        episode_gap_s: events of one group within this many seconds of an episode's first
+            event are that episode (two WAN interfaces flipping a second apart are one
+            failover); the templates get ``episodes`` and ``episode_times``, and ``escalate``
+            counts episodes.
     """
 
     id: str
@@ -210,6 +224,9 @@ class EventRule:
     subject: Callable[[Event, RuleContext], str]
     name: Callable[[Event, RuleContext], str] | None = None
     keys: tuple[EventKey, ...] = ()
+    vocabulary: bool = False
+    story: str | None = None
+    episode_gap_s: float | None = None
     when: Callable[[Event, RuleContext], bool] | None = None
     gate: Callable[[Event], bool] | None = None
     route: tuple[Callable[[Event, RuleContext], Hashable], Hashable] | None = None
@@ -239,6 +256,7 @@ class DeviceRule:
         title: title template (fields: ``subject``, ``model``, ``type`` and ``check``'s values).
         explanation: explanation template.
         remediation: step templates.
+        story: the subject whose story it is part of (``device``; ``None``: its own finding).
     """
 
     id: str
@@ -248,11 +266,14 @@ class DeviceRule:
     severity: Severity | Callable[[Device, Mapping[str, object]], Severity] = Severity.LOW
     remediation: tuple[str, ...] = ()
     badges: tuple[str, ...] = field(default=())
+    story: str | None = "device"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientRule:
     """A rule over the snapshot's clients (``stat/sta``); fields as in :class:`DeviceRule`.
+
+    Its findings are parts of the client's story (``story`` is ``client``).
 
     With ``summary``, the clients it flags are folded into one site-level finding (see
     :class:`Summary`).
@@ -266,6 +287,7 @@ class ClientRule:
     remediation: tuple[str, ...] = ()
     badges: tuple[str, ...] = field(default=())
     summary: Summary | None = None
+    story: str | None = "client"
 
 
 Rule = EventRule | DeviceRule | ClientRule

@@ -6,7 +6,15 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["FamilyInfo", "Kind", "advice", "family_info"]
+__all__ = [
+    "SID_FAMILIES",
+    "SIGNATURE_HINTS",
+    "FamilyInfo",
+    "Kind",
+    "advice",
+    "family_info",
+    "refine",
+]
 
 
 class Kind(enum.StrEnum):
@@ -279,6 +287,74 @@ def family_info(word: str | None, categories: tuple[str, ...] = ()) -> tuple[str
         if whole_word.search(text) if whole_word else (hint in text):
             return hinted, _FAMILIES[hinted]
     return word or "", _OTHER
+
+
+SIGNATURE_HINTS: tuple[tuple[str, str], ...] = (
+    # Reputation lists share the ET DROP family word but are different lists.
+    ("dshield", "DSHIELD"),
+    ("spamhaus", "DROP"),
+    ("ciarmy", "CINS"),
+    ("cins active threat", "CINS"),
+    ("known compromised", "COMPROMISED"),
+    ("known tor", "TOR"),
+    ("tor exit", "TOR"),
+    ("tor relay", "TOR"),
+    # Compromise, whatever family word the signature was filed under (ET POLICY, ET INFO…).
+    ("coin miner", "COINMINER"),
+    ("coinminer", "COINMINER"),
+    ("cryptocurrency miner", "COINMINER"),
+    ("crypto currency mining", "COINMINER"),
+    ("xmrig", "COINMINER"),
+    ("stratum", "COINMINER"),
+    ("c&c", "BOTCC"),
+    ("command and control", "CNC"),
+    ("cnc checkin", "CNC"),
+)
+"""Phrases in a signature's name (lower-case) that say more than its family word: ``ET DROP
+Dshield Block Listed Source`` is DShield's list, not Spamhaus's; ``ET POLICY Crypto Coin Miner
+Login`` is a coin miner. A hint never turns a threat family into something milder."""
+
+SID_FAMILIES: tuple[tuple[range, str], ...] = (
+    (range(2_400_000, 2_401_000), "DROP"),  # ET DROP Spamhaus DROP Listed Traffic
+    (range(2_402_000, 2_403_000), "DSHIELD"),  # ET DROP Dshield Block Listed Source
+    (range(2_403_300, 2_404_000), "CINS"),  # ET CINS Active Threat Intelligence Poor Reputation
+    (range(2_500_000, 2_501_000), "COMPROMISED"),  # ET COMPROMISED Known Compromised Host
+    (range(2_520_000, 2_523_000), "TOR"),  # ET TOR Known Tor Exit / Relay Node Traffic
+)
+"""Emerging Threats' reputation groups by signature id, for alerts that carry no name."""
+
+
+def refine(word: str | None, signature: str) -> str | None:
+    """The family word a signature really belongs to, by the phrases in its name.
+
+    Args:
+        word: the word after ``ET``/``ETPRO`` (``DROP``), or ``None``.
+        signature: the whole signature name.
+
+    Returns:
+        A hinted family word (:data:`SIGNATURE_HINTS`), or ``word`` unchanged.
+    """
+    current = _FAMILIES.get(word) if word else None
+    if current is not None and current.kind is Kind.THREAT:
+        return word  # a threat stays a threat
+    text = signature.lower()
+    for hint, hinted in SIGNATURE_HINTS:
+        if hint in text:
+            return hinted
+    return word
+
+
+def sid_family(sid: int | None) -> tuple[str, FamilyInfo] | None:
+    """The reputation list a signature id belongs to (:data:`SID_FAMILIES`), if any.
+
+    The last resort for an alert whose name and categories say nothing.
+    """
+    if sid is None:
+        return None
+    for ids, family in SID_FAMILIES:
+        if sid in ids:
+            return family, _FAMILIES[family]
+    return None
 
 
 def advice(kind: Kind) -> tuple[str, str]:

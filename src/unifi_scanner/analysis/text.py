@@ -7,13 +7,14 @@ mapping passed to :meth:`str.format_map`, so a ``{`` inside a hostname is printe
 from __future__ import annotations
 
 import string
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
 
-__all__ = ["fill", "human_list", "when"]
+__all__ = ["fill", "human_list", "utc_iso", "when"]
 
 _MISSING = "unknown"
 
@@ -73,6 +74,11 @@ def human_list(items: Iterable[str], limit: int = 4) -> str:
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def utc_iso(moment: datetime) -> str:
+    """Return ``moment`` as ISO-8601 UTC to the second with a ``Z`` suffix (the JSON contract)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def when(moment: datetime | None) -> str:

@@ -28,23 +28,6 @@ def _parse(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": str(finding.severity),
-        "title": finding.title,
-        "explanation": finding.explanation,
-        "remediation": list(finding.remediation),
-        "subject": finding.subject,
-        "count": finding.count,
-        "first_seen": _time(finding.first_seen),
-        "last_seen": _time(finding.last_seen),
-        "examples": list(finding.examples),
-        "badges": list(finding.badges),
-        "evidence": list(finding.evidence),
-    }
-
-
 def report_envelope(report: Report) -> dict[str, Any]:
     """Return the JSON-compatible metadata of ``report`` that :func:`report_from_envelope` reads."""
     return {
@@ -61,25 +44,8 @@ def report_envelope(report: Report) -> dict[str, Any]:
         },
         "generated_at": _time(report.generated_at),
         "timezone": report.timezone,
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [f.to_dict() for f in report.findings],
     }
-
-
-def _restore_finding(data: Mapping[str, Any]) -> Finding:
-    return Finding(
-        rule=data["rule"],
-        severity=Severity(data["severity"]),
-        title=data["title"],
-        explanation=data["explanation"],
-        remediation=tuple(data["remediation"]),
-        subject=data["subject"],
-        count=data["count"],
-        first_seen=_parse(data["first_seen"]),
-        last_seen=_parse(data["last_seen"]),
-        examples=tuple(data["examples"]),
-        badges=tuple(data["badges"]),
-        evidence=tuple(data["evidence"]),
-    )
 
 
 def report_from_envelope(data: Mapping[str, Any]) -> Report:
@@ -89,7 +55,7 @@ def report_from_envelope(data: Mapping[str, Any]) -> Report:
         KeyError: a field is missing.
         ValueError: a field does not parse (a time, a severity, a flavour).
     """
-    findings = tuple(_restore_finding(f) for f in data["findings"])
+    findings = tuple(Finding.from_dict(f) for f in data["findings"])
     counts = dict.fromkeys(Severity, 0)
     for finding in findings:
         counts[finding.severity] += 1

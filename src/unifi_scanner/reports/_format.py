@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from unifi_scanner.analysis.text import utc_iso
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -43,11 +45,6 @@ NO_PROBLEMS = "No problems found."
 _MINUTE = 60
 _HOUR = 3600
 _DAY = 86400
-
-
-def utc_iso(moment: datetime) -> str:
-    """Return ``moment`` as ISO-8601 UTC to the second with a ``Z`` suffix (the JSON contract)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:

@@ -11,36 +11,17 @@ from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import utc_iso
 
 if TYPE_CHECKING:
-    from unifi_scanner.analysis.findings import Finding
     from unifi_scanner.integrations.base import IntegrationSection
     from unifi_scanner.reports.model import Report
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict"]
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 """Bumped in its minor part for additive changes, in its major part for breaking ones."""
 
 
 def _time(moment: datetime | None) -> str | None:
     return None if moment is None else utc_iso(moment)
-
-
-def _finding(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": str(finding.severity),
-        "title": finding.title,
-        "explanation": finding.explanation,
-        "remediation": list(finding.remediation),
-        "subject": finding.subject,
-        "count": finding.count,
-        "first_seen": _time(finding.first_seen),
-        "last_seen": _time(finding.last_seen),
-        "examples": list(finding.examples),
-        "badges": list(finding.badges),
-        "evidence": list(finding.evidence),
-        "fingerprint": finding.fingerprint,
-    }
 
 
 def _integration(section: IntegrationSection, generated_at: datetime) -> dict[str, Any]:
@@ -80,7 +61,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "medium": report.summary.medium,
             "low": report.summary.low,
         },
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [f.to_dict() for f in report.findings],
         "integrations": [_integration(s, report.generated_at) for s in report.integrations],
         "collection_notes": [
             {"source": n.source, "message": n.message, "endpoint": n.endpoint}

@@ -15,20 +15,27 @@ def _summary(findings):
 
 
 def test_composed_stat_event(engine, build, load_capture):
-    """The stat/event capture yields the malware alert as severe and the switch drop as medium."""
+    """The capture gives a severe malware alert and one story for the switch (issue 10).
+
+    Its drop (medium) leads; its restart, upgrade and return are parts of it.
+    """
     items = load_capture("composed_stat_event.json")["data"]
     findings = engine.analyze(build.snapshot([build.event_from_item(i) for i in items]))
     assert _summary(findings) == {
         ("ips.inside_threat", Severity.SEVERE, "192.168.1.199 (00:50:b6:96:76:6e)", 1),
-        ("device.lost_contact", Severity.MEDIUM, "Switch 16", 1),
-        ("device.restarted_unexpectedly", Severity.LOW, "Switch 16", 1),
-        ("device.firmware_upgraded", Severity.LOW, "Switch 16", 1),
-        ("device.connected", Severity.LOW, "Switch 16", 1),
+        ("device.lost_contact", Severity.MEDIUM, "Switch 16", 4),
         ("client.connections", Severity.LOW, "all clients", 6),
     }
     assert findings[0].rule == "ips.inside_threat"
-    upgraded = next(f for f in findings if f.rule == "device.firmware_upgraded")
-    assert upgraded.title == "Switch 16 was updated from 4.0.66.10832 to 4.3.13.11253"
+    switch = next(f for f in findings if f.subject == "Switch 16")
+    assert set(switch.parts) == {
+        "device.lost_contact",
+        "device.restarted_unexpectedly",
+        "device.firmware_upgraded",
+        "device.connected",
+    }
+    assert "Switch 16 was updated from 4.0.66.10832 to 4.3.13.11253." in switch.explanation
+    assert all("fc:ec:da" not in line for line in switch.examples)
 
 
 def test_composed_stat_event_names_clients_from_the_snapshot(engine, build, load_capture):
@@ -84,13 +91,14 @@ def test_websocket_event_frames(engine, build, load_capture):
     frames = load_capture("aiounifi_ws_messages.json").values()
     items = [i for f in frames if f["meta"]["message"] == "events" for i in f["data"]]
     events = [build.event_from_item(i, EventSource.WEBSOCKET) for i in items]
-    rules = {f.rule for f in engine.analyze(build.snapshot(events))}
-    assert rules == {
+    findings = engine.analyze(build.snapshot(events))
+    assert {f.rule for f in findings} == {"device.lost_contact", "client.connections"}
+    switch = next(f for f in findings if f.rule == "device.lost_contact")
+    assert set(switch.parts) == {
         "device.lost_contact",
         "device.restarted_unexpectedly",
         "device.firmware_upgraded",
         "device.connected",
-        "client.connections",
     }
 
 
@@ -110,12 +118,14 @@ def test_aiounifi_stat_device(engine, build, load_capture):
     devices = [build.device_from_raw(d) for d in load_capture("aiounifi_stat_device.json")["data"]]
     findings = engine.analyze(build.snapshot(devices=devices))
     assert _summary(findings) == {
-        ("device.cpu_high", Severity.MEDIUM, "Switch 16", 1),
+        ("device.cpu_high", Severity.MEDIUM, "Switch 16", 2),  # and its firmware update
         ("device.firmware_upgradable", Severity.LOW, "USG", 1),
-        ("device.firmware_upgradable", Severity.LOW, "Switch 16", 1),
         ("device.firmware_upgradable", Severity.LOW, "Switch 8", 1),
         ("device.firmware_upgradable", Severity.LOW, "ACCESS POINT AC PRO", 1),
     }
+    busy = findings[0]
+    assert busy.parts == ("device.cpu_high", "device.firmware_upgradable")
+    assert "A firmware update is available for Switch 16." in busy.explanation
 
 
 @pytest.mark.parametrize(
@@ -128,15 +138,13 @@ def test_unpoller_devices_are_healthy(engine, build, load_capture, name):
 
 
 def test_hot_switch_from_capture_shape(engine, build, load_capture):
-    """A real switch payload pushed over its PoE budget and temperature gives both findings."""
+    """A real switch over its PoE budget and temperature gives one finding, led by the heat."""
     raw = dict(
         load_capture("unpoller_example_usw.json"), general_temperature=78, total_max_power=50
     )
-    findings = engine.analyze(build.snapshot(devices=[build.device_from_raw(raw)]))
-    assert {(f.rule, f.severity) for f in findings} == {
-        ("device.temperature", Severity.MEDIUM),
-        ("device.poe_budget", Severity.LOW),
-    }
+    [finding] = engine.analyze(build.snapshot(devices=[build.device_from_raw(raw)]))
+    assert (finding.rule, finding.severity) == ("device.temperature", Severity.MEDIUM)
+    assert finding.parts == ("device.temperature", "device.poe_budget")
 
 
 def test_aiounifi_stat_sta_clients(engine, build, load_capture):

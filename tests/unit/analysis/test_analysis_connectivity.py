@@ -44,8 +44,8 @@ LOST_CONTACT_CASES = [
     ),
     pytest.param(
         {"key": "EVT_AP_Lost_Contact", "device_mac": "00:00:00:00:00:0c", "msg": "lost"},
-        (Severity.SEVERE, "UDM-Pro", "The gateway UDM-Pro lost contact"),
-        id="gateway-type-from-snapshot-is-severe",
+        (Severity.SEVERE, "UDM-Pro", "The console UDM-Pro lost contact"),
+        id="console-type-from-snapshot-is-severe",
     ),
 ]
 

@@ -35,6 +35,8 @@ def test_public_api_matches_all():
         "text",
         "ips",
         "signatures",
+        "names",
+        "story",
     }
     assert len(set(analysis.__all__)) == len(analysis.__all__)
     assert set(analysis.__all__) == public
@@ -95,7 +97,7 @@ def test_unknown_key_becomes_one_generic_finding_per_key(engine, build, caplog):
         4,
     )
     assert "Something new happened" in finding.title
-    assert "lan" in finding.title
+    assert "'lan' area" in finding.explanation
     assert "marks this kind of event as a problem" in finding.explanation
     assert finding.badges == ("negative",)
     warnings = [r.getMessage() for r in caplog.records if "EVT_XX_Brand_New" in r.getMessage()]

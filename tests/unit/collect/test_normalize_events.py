@@ -146,7 +146,8 @@ def test_system_log_threat_entry(load_capture):
     assert event.id == "test123"
     assert event.time == datetime.fromtimestamp(1769377254.306, tz=UTC)
     assert (
-        event.message == "Blocked 130.12.180.122 to 192.168.0.26 on Dream Machine Pro ({MISSING})"
+        event.message
+        == "Blocked 130.12.180.122 to 192.168.0.26 on Dream Machine Pro ((unknown missing))"
     )
     assert event.params["src_ip"] == "130.12.180.122"
     assert event.params["dest_ip"] == "192.168.0.26"
@@ -159,11 +160,23 @@ def test_system_log_threat_entry(load_capture):
         ("{CLIENT} roamed", {"CLIENT": {"id": "x", "name": "Phone"}}, "Phone roamed"),
         ("from {IP}", {"IP": {"ip": "10.0.0.1"}}, "from 10.0.0.1"),
         ("plain {N}", {"N": 5}, "plain 5"),
-        ("{GONE} stays", {}, "{GONE} stays"),
+        ("{GONE_NAME} here", {}, "(unknown gone name) here"),
+        ("{EMPTY}", {"EMPTY": {}}, "(unknown empty)"),
+        ("by {ADMIN}", {"ADMIN": {"id": "5f00", "hostname": "laptop"}}, "by laptop"),
+        (
+            "{CLIENTS} share",
+            {"CLIENTS": {"clients": [{"name": "a"}, {"hostname": "b"}, {"mac": "c"}]}},
+            "a, b, c share",
+        ),
+        (
+            "{LIST}",
+            {"LIST": [{"name": str(n)} for n in range(7)]},
+            "0, 1, 2, 3, 4 and 2 more",
+        ),
     ],
 )
 def test_fill_placeholders(template, parameters, expected):
-    """Placeholders take the parameter's name, else its ip; unknown ones stay."""
+    """Placeholders take the parameter's text; an unusable one never stays raw (issue 10)."""
     assert fill_placeholders(template, parameters) == expected
 
 

@@ -19,6 +19,7 @@ PACKAGES = [
     "unifi_scanner.state",
     "unifi_scanner.simulator",
     "unifi_scanner.app",
+    "unifi_scanner.vocabulary",
 ]
 
 

@@ -64,7 +64,7 @@ def test_top_level_keys_are_the_contract(report):
 def test_values_follow_the_contract(report):
     """Times are UTC with Z, findings come severe first, and the summary counts them."""
     document = json.loads(render_json(report))
-    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.0"
+    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.1"
     assert document["site"] == "default"
     assert document["period"] == {"start": "2026-11-25T06:00:00Z", "end": "2026-11-26T06:00:00Z"}
     assert document["generated_at"] == "2026-11-26T06:00:05Z"

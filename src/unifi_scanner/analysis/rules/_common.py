@@ -1,87 +1,51 @@
-"""Small helpers the rule tables share: names for the event's device and client."""
+"""Small helpers the rule tables share: severities from the vocabulary, escalation by count."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
+from unifi_scanner.analysis.names import device_key, device_kind, device_subject, is_critical
+from unifi_scanner.analysis.rule import EventRule
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from unifi_scanner.analysis.rule import GroupView, RuleContext
     from unifi_scanner.collect.models import Event
 
-__all__ = [
-    "at_least",
-    "client_key",
-    "client_mac",
-    "client_subject",
-    "device_key",
-    "device_mac",
-    "device_subject",
-    "param_text",
-]
-
-_DEVICE_FIELDS = (("ap", "ap_name"), ("sw", "sw_name"), ("gw", "gw_name"), ("dm", "dm_name"))
-_CLIENT_FIELDS = ("user", "client", "guest")
+__all__ = ["at_least", "device_fields", "device_rule", "impact", "policy_severity"]
 
 
-def param_text(event: Event, name: str) -> str | None:
-    """A parameter as text (numbers too), or ``None`` when absent or empty."""
-    value = event.params.get(name)
-    if type(value) is str:  # the common case, fast
-        return value.strip() or None
-    if isinstance(value, bool) or value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+def policy_severity(event: Event, ctx: RuleContext) -> Severity:
+    """The severity the vocabulary's policy gives the event's key.
+
+    ``critical`` applies when the whole site depends on the device (a console or gateway by its
+    family, or by the inventory's device type); a key outside the vocabulary is low.
+    """
+    entry = vocabulary.lookup(event.key)
+    if entry is None:
+        return Severity.LOW
+    policy = entry.policy
+    if policy.critical is not None and is_critical(event, ctx):
+        return Severity(policy.critical)
+    return Severity(policy.base)
 
 
-def device_mac(event: Event) -> str | None:
-    """The MAC of the UniFi device the event is about."""
-    if event.device_mac:
-        return event.device_mac
-    for mac_field, _ in _DEVICE_FIELDS:
-        mac = param_text(event, mac_field)
-        if mac:
-            return mac
-    return None
-
-
-def device_key(event: Event, ctx: RuleContext) -> str:
-    """A stable group key for the event's device: its MAC, else its name."""
-    mac = device_mac(event)
-    return mac.lower() if mac else device_subject(event, ctx)
-
-
-def device_subject(event: Event, ctx: RuleContext) -> str:
-    """The event's device by name (snapshot first, then payload names, then the MAC)."""
-    fallback = event.device_name
-    if not fallback:
-        fallback = next(
-            (param_text(event, n) for _, n in _DEVICE_FIELDS if param_text(event, n)), None
+def impact(event: Event, ctx: RuleContext) -> str:
+    """One sentence on what the device's trouble means for the site."""
+    if is_critical(event, ctx):
+        return (
+            "Everything at the site depends on it: while it is down, the whole site may be "
+            "without internet."
         )
-    return ctx.device_label(device_mac(event), fallback)
+    return "Devices connected through it may have no network while it is down."
 
 
-def client_mac(event: Event) -> str | None:
-    """The MAC of the client the event is about."""
-    if event.client_mac:
-        return event.client_mac
-    return next((param_text(event, f) for f in _CLIENT_FIELDS if param_text(event, f)), None)
-
-
-def client_key(event: Event, ctx: RuleContext) -> str:
-    """A stable group key for the event's client: its MAC, else its name."""
-    mac = client_mac(event)
-    return mac.lower() if mac else client_subject(event, ctx)
-
-
-def client_subject(event: Event, ctx: RuleContext) -> str:
-    """The event's client by name (snapshot first, then payload names, then the MAC)."""
-    fallback = event.client_name or param_text(event, "hostname") or param_text(event, "name")
-    return ctx.client_label(client_mac(event), param_text(event, "ip"), fallback)
+def device_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
+    """The template values every device rule offers: ``kind`` and ``impact``."""
+    return {"kind": device_kind(event, ctx), "impact": impact(event, ctx)}
 
 
 def at_least(
@@ -103,3 +67,27 @@ def at_least(
         return max(reached, key=lambda s: s.rank, default=Severity.LOW)
 
     return escalate
+
+
+def device_rule(**kwargs: object) -> EventRule:
+    """A device event rule, with the defaults every device rule shares.
+
+    Grouped by the device's MAC, named, fed by the vocabulary, one part of the device's story,
+    rated by the vocabulary's policy, with the template values ``kind`` and ``impact``.
+
+    Args:
+        kwargs: the :class:`EventRule` fields; any of the defaults above may be overridden.
+
+    Returns:
+        The rule.
+    """
+    values: dict[str, object] = {
+        "subject": device_key,
+        "name": device_subject,
+        "story": "device",
+        "vocabulary": True,
+        "severity": policy_severity,
+        "fields": device_fields,
+    }
+    values.update(kwargs)
+    return EventRule(**values)  # type: ignore[arg-type]

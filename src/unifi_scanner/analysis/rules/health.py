@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.rule import DeviceRule
-from unifi_scanner.analysis.rules.connectivity import GATEWAY_TYPES
 from unifi_scanner.collect.models import DeviceState
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ RECENT_REBOOT_S = 3600
 
 def temperature_limits(device_type: str) -> tuple[float, float]:
     """The (warning, critical) temperatures for a device type."""
-    if device_type in GATEWAY_TYPES:
+    if vocabulary.device_type(device_type).critical:
         return TEMPERATURE_LIMITS["gateway"]
     return TEMPERATURE_LIMITS.get(device_type, TEMPERATURE_LIMITS["default"])
 

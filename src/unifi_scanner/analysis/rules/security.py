@@ -1,4 +1,7 @@
-"""Security rules: IPS/threat alerts with triage, and admin logins."""
+"""Security rules.
+
+IPS/threat alerts with triage, firewall blocks, the honeypot, the gateway's threat services.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.ips import Direction, IpsAlert, Triage, is_threat_event, parse_alert
-from unifi_scanner.analysis.keys import EventKey
+from unifi_scanner.analysis.names import client_key, client_subject, device_subject, param_text
 from unifi_scanner.analysis.rule import EventRule
-from unifi_scanner.analysis.rules._common import at_least, param_text
+from unifi_scanner.analysis.rules._common import at_least, device_rule, policy_severity
 from unifi_scanner.analysis.signatures import Kind, advice
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
     from unifi_scanner.analysis.rule import RuleContext
     from unifi_scanner.collect.models import Event
@@ -36,8 +39,17 @@ def triage_of(event: Event, ctx: RuleContext) -> Triage:
 
 
 def _host_key(event: Event, ctx: RuleContext) -> str:
+    """The inside host's MAC when known (from the alert, else the inventory by its IP).
+
+    So its alerts join the rest of its story; else its address or name.
+    """
     found = alert(event, ctx)
-    return found.src_mac or found.src_ip or _host(event, ctx)
+    if found.src_mac:
+        return found.src_mac
+    client = ctx.client_by_ip(found.src_ip)
+    if client is not None:
+        return client.mac.lower()
+    return found.src_ip or _host(event, ctx)
 
 
 def _host(event: Event, ctx: RuleContext) -> str:
@@ -107,6 +119,7 @@ def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:
 # The IPS rules have no keys: `is_threat_event` recognises the three shapes whatever their key.
 IPS_INSIDE_THREAT = EventRule(
     id="ips.inside_threat",
+    story="client",
     gate=is_threat_event,
     route=(triage_of, Triage.INSIDE_THREAT),
     severity=Severity.SEVERE,
@@ -178,6 +191,7 @@ IPS_INBOUND_BLOCKED = EventRule(
 
 IPS_INSIDE_OTHER = EventRule(
     id="ips.inside_other",
+    story="client",
     gate=is_threat_event,
     route=(triage_of, Triage.INSIDE_OTHER),
     severity=_inside_other_severity,
@@ -214,48 +228,121 @@ IPS_ENGINE_EVENT = EventRule(
 )
 
 
-def _login_subject(event: Event, _ctx: RuleContext) -> str:
-    return param_text(event, "admin") or param_text(event, "ip") or "an unknown admin"
+def _trigger(event: Event) -> str:
+    return _parameter_text(event, "TRIGGER") or "a firewall rule"
 
 
-def _login_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
-    yield ("address", param_text(event, "ip") or "unknown")
+def _parameter_text(event: Event, name: str) -> str | None:
+    parameters = event.params.get("parameters")
+    value = parameters.get(name) if isinstance(parameters, dict) else None
+    if isinstance(value, dict):
+        for field in ("name", "ip", "id"):
+            text = value.get(field)
+            if isinstance(text, str) and text:
+                return text
+    return None
 
 
-ADMIN_LOGIN_FAILED = EventRule(
-    id="admin.login_failed",
-    keys=(EventKey.AD_LOGIN_FAILED,),
-    subject=_login_subject,
-    tally=_login_tally,
-    escalate=at_least((5, Severity.MEDIUM), (20, Severity.SEVERE)),
-    title="{count} failed admin login(s) as {subject}",
+def _blocked_source(event: Event, ctx: RuleContext) -> str:
+    if event.client_mac or event.client_name:
+        return client_subject(event, ctx)
+    if event.device_mac or event.device_name:
+        return device_subject(event, ctx)
+    return param_text(event, "src_ip") or _parameter_text(event, "SRC_IP") or "a device"
+
+
+def _blocked_key(event: Event, ctx: RuleContext) -> str:
+    source = (event.client_mac or event.device_mac or _blocked_source(event, ctx)).lower()
+    return f"{_trigger(event)}|{source}"
+
+
+def _blocked_name(event: Event, ctx: RuleContext) -> str:
+    return f"{_blocked_source(event, ctx)} ({_trigger(event)})"
+
+
+def _blocked_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
+    return {"rule_name": _trigger(event), "source": _blocked_source(event, ctx)}
+
+
+def _blocked_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
+    target = param_text(event, "dest_ip") or _parameter_text(event, "DST_IP") or "unknown"
+    return (("destination", target),)
+
+
+FIREWALL_BLOCKED = EventRule(
+    id="firewall.blocked",
+    vocabulary=True,
+    subject=_blocked_key,
+    name=_blocked_name,
+    fields=_blocked_fields,
+    tally=_blocked_tally,
+    title="Your firewall rule {rule_name} blocked {source} {times}",
     explanation=(
-        "Someone tried to sign in to the UniFi controller as {subject} with a wrong password "
-        "{times}, from {address_list}. Many failures in a row can mean someone is guessing "
-        "the password (a brute-force attack)."
+        "Your own firewall policy '{rule_name}' stopped {source} from reaching "
+        "{destination_list} {times} between {first_seen} and {last_seen}. This is the rule "
+        "doing its job; it is listed so you can see what it stops."
     ),
     remediation=(
+        "If {source} should reach these addresses, change the policy '{rule_name}'.",
         (
-            "If these were not you or a colleague, change the admin password now and use a long, "
-            "unique one."
-        ),
-        "Turn on two-factor authentication for every admin account.",
-        (
-            "Make sure the controller's login page is not reachable from the internet "
-            "(no port forward to it; use the UniFi remote access or a VPN instead)."
+            "If it should not, and keeps trying, check what software on {source} makes the "
+            "connections."
         ),
     ),
 )
 
-ADMIN_LOGIN = EventRule(
-    id="admin.login",
-    keys=(EventKey.AD_LOGIN,),
-    subject=_login_subject,
-    tally=_login_tally,
-    title="Admin {subject} signed in {times}",
+
+def _honeypot_fields(event: Event, _ctx: RuleContext) -> Mapping[str, object]:
+    return {"target": param_text(event, "dest_ip") or _parameter_text(event, "DST_IP") or "it"}
+
+
+HONEYPOT = EventRule(
+    id="security.honeypot",
+    vocabulary=True,
+    story="client",
+    severity=policy_severity,
+    subject=client_key,
+    name=client_subject,
+    fields=_honeypot_fields,
+    escalate=at_least((3, Severity.SEVERE)),
+    title="{subject} touched the gateway's honeypot {times}",
     explanation=(
-        "The administrator account {subject} signed in to the controller {times}, "
-        "from {address_list}. Check that these sign-ins were expected."
+        "The gateway's honeypot is an address that no device has a reason to contact. "
+        "{subject} contacted it {times}: it is scanning your network, which malware does to "
+        "spread, or it runs a network scanner app."
+    ),
+    remediation=(
+        (
+            "Check what {subject} is; if it does not run a network scanner you know of, take it "
+            "off the network and scan it for malware."
+        ),
+        "Change the passwords used on {subject} from another, clean device.",
+    ),
+)
+
+IP_REPUTATION = device_rule(
+    id="security.ip_reputation",
+    title="{subject} saw traffic with poorly reputed addresses {times}",
+    explanation=(
+        "The gateway {subject} matched traffic against its IP reputation list {times}: an "
+        "address known for attacks or malware was involved."
+    ),
+    remediation=(
+        "Look at the threat management log in the UniFi app to see which device was involved.",
+        "Make sure the gateway's intrusion prevention blocks rather than only detects.",
+    ),
+)
+
+IPS_UPDATE_FAILED = device_rule(
+    id="ips.update_failed",
+    title="{subject} could not update its threat signatures {times}",
+    explanation=(
+        "The gateway {subject} failed to download new intrusion prevention signatures "
+        "{times}. Until it succeeds it does not recognise the newest threats."
+    ),
+    remediation=(
+        "Check that {subject} can reach the internet and resolve names (DNS).",
+        "Check the date and time of {subject}; a wrong clock breaks secure downloads.",
     ),
 )
 
@@ -265,6 +352,8 @@ SECURITY_RULES: tuple[EventRule, ...] = (
     IPS_INBOUND_BLOCKED,
     IPS_INSIDE_OTHER,
     IPS_ENGINE_EVENT,
-    ADMIN_LOGIN_FAILED,
-    ADMIN_LOGIN,
+    FIREWALL_BLOCKED,
+    HONEYPOT,
+    IP_REPUTATION,
+    IPS_UPDATE_FAILED,
 )

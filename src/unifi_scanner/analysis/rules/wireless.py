@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.keys import EventKey
+from unifi_scanner.analysis.names import (
+    client_key,
+    client_subject,
+    device_subject,
+    param_text,
+)
 from unifi_scanner.analysis.rule import ClientRule, EventRule, Summary
 from unifi_scanner.analysis.rules._common import (
     at_least,
-    client_key,
-    client_subject,
-    device_key,
-    device_subject,
-    param_text,
+    device_fields,
+    device_rule,
+    policy_severity,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +61,7 @@ def _roam_tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
         mac = param_text(event, name)
         if mac:
             found.append(("ap", ctx.device_label(mac, param_text(event, name_field))))
-    if event.key == EventKey.WU_ROAM_RADIO or not found:
+    if event.key.endswith("RoamRadio") or not found:
         found.append(("ap", device_subject(event, ctx)))
     for name in ("channel_from", "channel_to"):
         channel = param_text(event, name)
@@ -69,7 +72,8 @@ def _roam_tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
 
 CLIENT_ROAMING = EventRule(
     id="client.roaming",
-    keys=(EventKey.WU_ROAM, EventKey.WU_ROAM_RADIO),
+    vocabulary=True,
+    story="client",
     subject=client_key,
     name=client_subject,
     tally=_roam_tally,
@@ -116,16 +120,8 @@ def _connection_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str],
 
 CLIENT_CONNECTIONS = EventRule(
     id="client.connections",
-    keys=(
-        EventKey.WU_CONNECTED,
-        EventKey.WU_DISCONNECTED,
-        EventKey.WG_CONNECTED,
-        EventKey.WG_DISCONNECTED,
-        EventKey.LU_CONNECTED,
-        EventKey.LU_DISCONNECTED,
-        EventKey.LG_CONNECTED,
-        EventKey.LG_DISCONNECTED,
-    ),
+    vocabulary=True,
+    story="client",
     subject=client_key,
     name=client_subject,
     tally=_connection_tally,
@@ -159,34 +155,74 @@ CLIENT_CONNECTIONS = EventRule(
     ),
 )
 
-RADAR_DETECTED = EventRule(
+# 5 GHz channels shared with radar (DFS): 52-64 (U-NII-2A) and 100-144 (U-NII-2C).
+_DFS_CHANNELS = frozenset((*range(52, 65, 4), *range(100, 145, 4)))
+_LOW_BAND = frozenset(range(36, 49, 4))  # U-NII-1: not DFS, but a 160 MHz channel reaches 64
+
+
+def _radar_channel(event: Event) -> int | None:
+    text = param_text(event, "radar_channel") or param_text(event, "channel")
+    return int(text) if text and text.isdecimal() else None
+
+
+def _radar_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
+    channel = _radar_channel(event)
+    if channel in _LOW_BAND:
+        advice = (
+            f"Radar was reported on channel {channel}, which is not a DFS channel itself: the "
+            "radio uses a channel so wide (160 MHz) that it reaches into the DFS range "
+            "(52-64). Set its 5 GHz channel width to 80 MHz or less, or use channels 149-165 "
+            "for 160 MHz where that is allowed."
+        )
+    elif channel in _DFS_CHANNELS:
+        advice = (
+            f"Channel {channel} is a DFS channel: in the UniFi app, set its 5 GHz radio to a "
+            "non-DFS channel (36-48, or 149-165 where allowed)."
+        )
+    elif channel is not None:
+        advice = (
+            f"Channel {channel} is not a DFS channel, so a radar report there is unusual: "
+            "update its firmware and check for strong interference nearby."
+        )
+    else:
+        advice = (
+            "In the UniFi app, set its 5 GHz radio to a non-DFS channel (36-48, or 149-165 "
+            "where allowed) at 80 MHz or less."
+        )
+    return {**device_fields(event, ctx), "radar_advice": advice}
+
+
+def _radar_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
+    channel = _radar_channel(event)
+    if channel is not None:
+        yield ("channel", str(channel))
+
+
+RADAR_DETECTED = device_rule(
     id="wifi.radar_detected",
-    keys=(EventKey.AP_RADAR_DETECTED,),
-    subject=device_key,
-    name=device_subject,
+    fields=_radar_fields,
+    tally=_radar_tally,
     escalate=at_least((5, Severity.MEDIUM)),
     title="{subject} detected radar and changed channel {times}",
     explanation=(
         "Some 5 GHz channels (DFS channels) are shared with weather and airport radar. "
-        "{subject} heard radar {times} and had to leave its channel, which briefly "
-        "disconnects its clients."
+        "{subject} heard radar {times} (on channel {channel_list}) and had to leave its "
+        "channel, which briefly disconnects its clients."
     ),
     remediation=(
-        "In the UniFi app, set {subject}'s 5 GHz radio to a non-DFS channel (36-48 or 149-165).",
+        "For {subject}: {radar_advice}",
         "Check the next report to confirm the channel changes stopped.",
     ),
 )
 
-POSSIBLE_INTERFERENCE = EventRule(
+POSSIBLE_INTERFERENCE = device_rule(
     id="wifi.interference",
-    keys=(EventKey.AP_POSSIBLE_INTERFERENCE,),
-    subject=device_key,
-    name=device_subject,
     escalate=at_least((10, Severity.MEDIUM)),
     title="{subject} reported possible radio interference {times}",
     explanation=(
-        "{subject} noticed other radio signals on its channel {times}. Neighbouring Wi-Fi, "
-        "microwaves, baby monitors and wireless cameras can slow Wi-Fi down."
+        "{subject} noticed other radio signals on its channel, or lost packets to its "
+        "clients, {times}. Neighbouring Wi-Fi, microwaves, baby monitors and wireless "
+        "cameras can slow Wi-Fi down."
     ),
     remediation=(
         "Run a channel scan (RF scan) on {subject} in the UniFi app and pick a quieter channel.",
@@ -201,11 +237,8 @@ def _channel_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]
         yield ("channel", channel)
 
 
-CHANNEL_CHANGED = EventRule(
+CHANNEL_CHANGED = device_rule(
     id="wifi.channel_changed",
-    keys=(EventKey.AP_CHANNEL_CHANGED,),
-    subject=device_key,
-    name=device_subject,
     tally=_channel_tally,
     escalate=at_least((10, Severity.MEDIUM)),
     title="{subject} changed Wi-Fi channel {times}",
@@ -217,6 +250,57 @@ CHANNEL_CHANGED = EventRule(
         "Set a fixed channel for {subject} instead of automatic selection.",
         "Run an RF scan to choose a quiet channel.",
     ),
+)
+
+
+def _rogue_key(event: Event, _ctx: RuleContext) -> str:
+    mac = param_text(event, "mac")
+    essid = param_text(event, "essid") or param_text(event, "ssid")
+    if mac and essid:
+        return f"{essid} ({mac.lower()})"
+    return essid or (mac.lower() if mac else "an unknown access point")
+
+
+def _rogue_tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
+    return (("seen_by", device_subject(event, ctx)),)
+
+
+ROGUE_AP = EventRule(
+    id="wifi.rogue_ap",
+    vocabulary=True,
+    severity=policy_severity,
+    subject=_rogue_key,
+    tally=_rogue_tally,
+    title="A rogue access point was detected: {subject}",
+    explanation=(
+        "{seen_by_list} saw an access point that is not yours, {subject}, {times}. A "
+        "neighbour's Wi-Fi is harmless, but one that copies the name of your network (an "
+        "'evil twin') or is plugged into your wired network can be used to steal traffic."
+    ),
+    remediation=(
+        "If {subject} uses your network's name, find it (it is near {seen_by_list}) and remove it.",
+        "Check the wired network for access points or routers you did not install.",
+    ),
+)
+
+
+def _recommendation_key(event: Event, _ctx: RuleContext) -> str:
+    return param_text(event, "ssid") or "your Wi-Fi"
+
+
+WIFI_RECOMMENDATION = EventRule(
+    id="wifi.recommendation",
+    vocabulary=True,
+    severity=policy_severity,
+    subject=_recommendation_key,
+    tally=_rogue_tally,
+    title="The controller suggests a Wi-Fi setting for {subject}",
+    explanation=(
+        "Watching {seen_by_list}, the controller suggested a setting that would make "
+        "{subject} work better ({times}), for example turning on multicast blocking or "
+        "changing an ARP cache setting. Its own words follow in the examples."
+    ),
+    remediation=("Read the suggestion in the UniFi app and apply it if it fits your network.",),
 )
 
 
@@ -313,5 +397,7 @@ WIRELESS_RULES = (
     RADAR_DETECTED,
     POSSIBLE_INTERFERENCE,
     CHANNEL_CHANGED,
+    ROGUE_AP,
+    WIFI_RECOMMENDATION,
     CLIENT_POOR_SIGNAL,
 )

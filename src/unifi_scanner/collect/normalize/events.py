@@ -1,9 +1,11 @@
 """Classic event items (``stat/event``, websocket ``events``, ``list/alarm``, ``stat/ips/event``).
 
 All four share one shape: ``_id``, ``key``, ``time`` (ms), ``subsystem``, ``msg``, plus who it is
-about: ``ap``/``sw``/``gw`` (a device, with ``*_name``) and ``user``/``guest``/``client`` (a
-client, with ``hostname``). Everything not lifted into an :class:`Event` field stays in ``params``
-under its wire name, so rules read ports, channels, signatures from there.
+about: a device in its family's field (``ap``, ``sw``, ``gw``, ``xg``, ``dm``, ``bb``, ``lte``…, see
+:mod:`unifi_scanner.vocabulary`) with ``<field>_name``/``<field>_displayName``, and
+``user``/``guest``/``client`` (a client, with ``hostname``). Everything not lifted into an
+:class:`Event` field stays in ``params`` under its wire name, so rules read ports, channels,
+signatures from there.
 
 IPS alerts from every source use the classic ``inner_alert_*``/``src_ip``/``dest_ip`` names in
 ``params`` (the v2 normalisers add them too), so one rule reads them all.
@@ -11,8 +13,10 @@ IPS alerts from every source use the classic ``inner_alert_*``/``src_ip``/``dest
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Final
 
+from unifi_scanner import vocabulary
 from unifi_scanner._addresses import is_inside
 from unifi_scanner.collect.models import Event, EventSource
 from unifi_scanner.collect.normalize._coerce import (
@@ -25,6 +29,7 @@ from unifi_scanner.collect.normalize._coerce import (
     synthetic_id,
     without,
 )
+from unifi_scanner.vocabulary import DEVICE_FIELDS, Actor, split_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -41,7 +46,6 @@ __all__ = [
 ]
 
 IPS_KEY: Final = "EVT_IPS_IpsAlert"
-_DEVICE_KEYS: Final = ("ap", "sw", "gw")
 _CLIENT_KEYS: Final = ("user", "guest", "client")
 _IPS_SEVERITY: Final = {1: "high", 2: "medium", 3: "low"}
 
@@ -75,7 +79,49 @@ def _ips_client(item: Mapping[str, object]) -> str | None:
 
 
 _BASE_CONSUMED: Final = frozenset({"_id", "key", "time", "subsystem", "msg", "hostname"})
-_DEVICE_NAME_KEYS: Final = tuple((name, f"{name}_name") for name in _DEVICE_KEYS)
+_NAME_SUFFIXES: Final = ("_name", "_displayName")
+
+
+@functools.lru_cache(maxsize=1024)
+def _device_fields(key: str) -> tuple[str, ...]:
+    """Where the key's device MAC may be, in order.
+
+    Its family's own fields first (``dm`` for ``EVT_DM_*``, although console events also carry
+    ``gw``), then every device field.
+    """
+    parts = split_key(key)
+    family = vocabulary.family(parts[0] if parts is not None else None)
+    own = family.fields if parts is not None and family.actor is Actor.DEVICE else ()
+    return tuple(dict.fromkeys((*own, *DEVICE_FIELDS)))
+
+
+def _device_name(params: dict[str, object], field: str, mac: str) -> str | None:
+    """The device's name from the event itself.
+
+    ``<field>_name``, ``<field>_displayName``, else the name fields of any other device field
+    that carries the same MAC (a console's events name it as ``gw_displayName`` too).
+    """
+    name = as_str(params.pop(f"{field}_name", None)) or as_str(params.get(f"{field}_displayName"))
+    if name:
+        return name
+    for other in DEVICE_FIELDS:
+        if other != field and as_mac(params.get(other)) == mac:
+            for suffix in _NAME_SUFFIXES:
+                name = as_str(params.get(f"{other}{suffix}"))
+                if name:
+                    return name
+    return None
+
+
+def _client_name(raw: Mapping[str, object], field: str | None) -> str | None:
+    name = as_str(raw.get("hostname"))
+    if name or field is None:
+        return name
+    for suffix in _NAME_SUFFIXES:
+        name = as_str(raw.get(f"{field}{suffix}"))
+        if name:
+            return name
+    return None
 
 
 def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN") -> Event:
@@ -88,15 +134,16 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
     params = without(raw, _BASE_CONSUMED)  # what is lifted into a field leaves params below
 
     device_mac = device_name = None
-    for name, name_key in _DEVICE_NAME_KEYS:
+    for name in _device_fields(key):
         if name in params and (device_mac := as_mac(params[name])):
-            device_name = as_str(params.pop(name_key, None))
+            device_name = _device_name(params, name, device_mac)
             del params[name]
             break
     device_mac = device_mac or None  # a blank MAC ("  ") names no device
-    client_mac = None
+    client_mac = client_field = None
     for name in _CLIENT_KEYS:
         if name in params and (client_mac := as_mac(params[name])):
+            client_field = name
             for other in _CLIENT_KEYS:  # every client field naming this MAC is consumed
                 if other in params and as_mac(params[other]) == client_mac:
                     del params[other]
@@ -117,7 +164,7 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
         device_mac=device_mac,
         device_name=device_name,
         client_mac=client_mac,
-        client_name=as_str(get("hostname")),
+        client_name=_client_name(raw, client_field),
         params=params,
     )
 

@@ -23,6 +23,7 @@ from unifi_scanner.collect.normalize._coerce import (
     without,
 )
 from unifi_scanner.collect.normalize.events import IPS_KEY
+from unifi_scanner.vocabulary import V2_NAMES, bare_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,42 +48,24 @@ _DEVICE_PARAMS: Final = (
     "SWITCH",
     "ACCESS_POINT",
     "AP",
+    "NEAREST_AP",
     "CONSOLE",
+    "SRC_DEVICE",
     "DEVICE_TO",
 )
-_CLIENT_PARAMS: Final = ("CLIENT", "USER", "GUEST")
+# SRC_CLIENT before DST_CLIENT: a threat or firewall entry is about the client that sent the
+# traffic when one is known (``*_KNOWN_SOURCE_CLIENT``), else the one it was aimed at.
+_CLIENT_PARAMS: Final = ("CLIENT", "SRC_CLIENT", "DST_CLIENT", "USER", "GUEST")
 _MAC: Final = re.compile(r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}")
 _ADVANCED: Final = re.compile(
     r"IPS Alert \d+:\s*(?P<category>[^.]+)\.\s*Signature\s+(?P<signature>.+?)\.?\s*(?:From:|$)"
 )
-#: A v2 key's version suffix (``CLIENT_ROAMED_2``, ``THREAT_BLOCKED_V3``): real entries carry
-#: the bare name in ``event`` and the suffixed one in ``key``.
-_VERSION: Final = re.compile(r"_V?\d+$")
-
 #: v2 system-log name (version suffix removed) → the classic ``stat/event`` key the rules match.
-#: ``{D}`` becomes ``AP``, ``SW`` or ``GW`` from the device's model. Sources and confidence:
-#: ``docs/v2-system-log.md``. A name missing here keeps its v2 key (it reaches ``event.other``).
+#: ``{D}`` becomes ``AP``, ``SW`` or ``GW`` from the device's model. Built from the vocabulary
+#: (:data:`unifi_scanner.vocabulary.V2_NAMES`, its ``classic`` names); sources and confidence:
+#: ``docs/v2-system-log.md``. A name missing here keeps its v2 key.
 V2_TO_CLASSIC: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        # Verified: rows captured from Network 9/10 controllers.
-        "CLIENT_CONNECTED_WIRELESS": "EVT_WU_Connected",
-        "CLIENT_DISCONNECTED_WIRELESS": "EVT_WU_Disconnected",
-        "CLIENT_ROAMED": "EVT_WU_Roam",
-        "CLIENT_CONNECTED_WIRED": "EVT_LU_Connected",
-        "CLIENT_DISCONNECTED_WIRED": "EVT_LU_Disconnected",
-        # Key names seen on live controllers, without a published payload.
-        "DEVICE_UNREACHABLE": "EVT_{D}_Lost_Contact",
-        "DEVICE_UNREACHABLE_WITH_DOWNLINKS": "EVT_{D}_Lost_Contact",
-        "DEVICE_RECONNECTED": "EVT_{D}_Connected",
-        "DEVICE_RECONNECTED_WITH_DOWNLINKS": "EVT_{D}_Connected",
-        "DEVICE_ADOPTED": "EVT_{D}_Adopted",
-        "ROGUE_AP_DETECTED": "EVT_AP_DetectRogueAP",
-        # Unverified: no public source; the simulator's own names (and one unsourced alias).
-        "DEVICE_RESTARTED": "EVT_{D}_RestartedUnknown",
-        "DEVICE_UPDATED": "EVT_{D}_Upgraded",
-        "DEVICE_UPGRADED": "EVT_{D}_Upgraded",
-        "POE_BUDGET_EXCEEDED": "EVT_SW_PoeOverload",
-    }
+    {name.name: f"EVT_{name.family}_{name.action}" for name in V2_NAMES.values() if name.classic}
 )
 # Model prefixes, gateways first (``US`` would also match ``USG``).
 _KIND_BY_MODEL: Final = (
@@ -111,27 +94,54 @@ _PARAM_ALIASES: Final = (
 )
 
 
+_LIST_LIMIT: Final = 5
+
+
 def _param_text(value: object) -> str | None:
+    """A parameter as text.
+
+    An object's ``name`` (else ``hostname``, ``ip``, ``target_id``, ``id``, ``mac``, ``value``),
+    a list's items joined, an object holding one list (``CLIENTS``: ``{"clients": [...]}``)
+    likewise, a scalar as it is.
+    """
     if isinstance(value, dict):
-        for name in ("name", "ip", "target_id", "id"):
+        for name in ("name", "hostname", "ip", "target_id", "id", "mac", "value"):
             text = as_str(value.get(name))
             if text:
                 return text
-        return None
+        lists = [item for item in value.values() if isinstance(item, list)]
+        return _list_text(lists[0]) if len(lists) == 1 else None
+    if isinstance(value, list):
+        return _list_text(value)
     return as_str(value)
 
 
-def fill_placeholders(template: str, parameters: Mapping[str, object]) -> str:
-    """Replace ``{NAME}`` tokens with the parameter's ``name`` (else ``ip``, ``id``).
+def _list_text(items: list[object]) -> str | None:
+    texts = [text for item in items[: _LIST_LIMIT + 1] if (text := _param_text(item))]
+    if not texts:
+        return None
+    if len(items) > _LIST_LIMIT:
+        return ", ".join(texts[:_LIST_LIMIT]) + f" and {len(items) - _LIST_LIMIT} more"
+    return ", ".join(texts)
 
-    A token with no usable parameter is left as it is.
+
+def _unknown(token: str) -> str:
+    """What a placeholder with no usable parameter reads as: never the raw ``{TOKEN}``."""
+    return f"(unknown {token.replace('_', ' ').lower()})"
+
+
+def fill_placeholders(template: str, parameters: Mapping[str, object]) -> str:
+    """Replace ``{NAME}`` tokens with the parameter's text (see :func:`_param_text`).
+
+    A token with no usable parameter reads ``(unknown name)``: a raw ``{PLACEHOLDER}`` never
+    reaches a report.
     """
     parts = _template_parts(template)
     if len(parts) == 1:
         return template
     filled = list(parts)
     for i in range(1, len(parts), 2):  # odd items are placeholder names
-        filled[i] = _param_text(parameters.get(parts[i])) or f"{{{parts[i]}}}"
+        filled[i] = _param_text(parameters.get(parts[i])) or _unknown(parts[i])
     return "".join(filled)
 
 
@@ -220,7 +230,7 @@ def classic_key(raw: Mapping[str, object]) -> str | None:
 
 @functools.lru_cache(maxsize=1024)
 def _classic_template(name: str) -> str | None:
-    return V2_TO_CLASSIC.get(name) or V2_TO_CLASSIC.get(_VERSION.sub("", name))
+    return V2_TO_CLASSIC.get(name) or V2_TO_CLASSIC.get(bare_name(name))
 
 
 def _classic_params(parameters: Mapping[str, object]) -> dict[str, object]:

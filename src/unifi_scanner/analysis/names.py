@@ -1,0 +1,201 @@
+"""Who an event is about, by name: the one place that decides how subjects are named.
+
+A device is named by the event's own name fields (``sw_name``, ``dm_displayName``… lifted by the
+normaliser into :attr:`Event.device_name`, or a v2 parameter's ``name``), else by the inventory
+(``stat/device``) by MAC, else by its MAC. A client is named by the inventory's name when it has
+one (an alias an admin gave it, or its hostname), else by the event's (``hostname``, a v2
+``CLIENT`` name), else by its MAC or IP. The controller's messages are shown with every MAC
+replaced by the name of what it stands for: a report never shows a bare MAC where any source
+names the device.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final
+
+from unifi_scanner import vocabulary
+
+if TYPE_CHECKING:
+    from unifi_scanner.analysis.rule import RuleContext
+    from unifi_scanner.collect.models import Event
+
+__all__ = [
+    "client_key",
+    "client_mac",
+    "client_subject",
+    "device_key",
+    "device_kind",
+    "device_mac",
+    "device_subject",
+    "is_critical",
+    "link_subject",
+    "param_text",
+    "readable_message",
+]
+
+_DEVICE_NAME_FIELDS: Final = tuple(
+    f"{field}{suffix}" for field in vocabulary.DEVICE_FIELDS for suffix in ("_name", "_displayName")
+)
+_CLIENT_FIELDS: Final = ("user", "client", "guest")
+# Fields that carry another MAC and the field naming it (roams, wireless uplinks).
+_NAMED_MACS: Final = (("ap_from", "ap_from_name"), ("ap_to", "ap_to_name"), ("ap", "ap_name"))
+_MAC: Final = re.compile(r"(?i)(?<![0-9a-f:])((?:[0-9a-f]{2}:){5}[0-9a-f]{2})(?![0-9a-f:])")
+# The controller writes a subject as ``Label[MAC]`` (``Switch[fc:ec:…]``, ``User['aa:…']``).
+_BRACKETED: Final = re.compile(r"\[\s*'?(?P<mac>(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2})'?\s*\]")
+
+
+def param_text(event: Event, name: str) -> str | None:
+    """A parameter as text (numbers too), or ``None`` when absent or empty."""
+    value = event.params.get(name)
+    if type(value) is str:  # the common case, fast
+        return value.strip() or None
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def device_mac(event: Event) -> str | None:
+    """The MAC of the UniFi device the event is about."""
+    if event.device_mac:
+        return event.device_mac
+    for field in vocabulary.DEVICE_FIELDS:
+        mac = param_text(event, field)
+        if mac:
+            return mac
+    return None
+
+
+def device_key(event: Event, ctx: RuleContext) -> str:
+    """A stable group key for the event's device: its MAC, else its name."""
+    mac = device_mac(event)
+    return mac.lower() if mac else device_subject(event, ctx)
+
+
+def _event_device_name(event: Event) -> str | None:
+    if event.device_name:
+        return event.device_name
+    return next((text for n in _DEVICE_NAME_FIELDS if (text := param_text(event, n))), None)
+
+
+def device_subject(event: Event, ctx: RuleContext) -> str:
+    """The event's device by name: the event's own name, the inventory's, else the MAC."""
+    return ctx.device_label(device_mac(event), _event_device_name(event))
+
+
+def device_kind(event: Event, ctx: RuleContext) -> str:
+    """What the event's device is, in words: by the inventory's type, else the key's family."""
+    device = ctx.device(device_mac(event))
+    if device is not None and device.type in vocabulary.DEVICE_TYPES:
+        return vocabulary.device_type(device.type).noun
+    entry = vocabulary.lookup(event.key)
+    return entry.family.noun if entry is not None and entry.family.code else "device"
+
+
+def is_critical(event: Event, ctx: RuleContext) -> bool:
+    """Whether the whole site depends on the event's device (a console or gateway)."""
+    entry = vocabulary.lookup(event.key)
+    if entry is not None and entry.family.critical:
+        return True
+    device = ctx.device(device_mac(event))
+    return device is not None and vocabulary.device_type(device.type).critical
+
+
+def client_mac(event: Event) -> str | None:
+    """The MAC of the client the event is about."""
+    if event.client_mac:
+        return event.client_mac
+    return next((param_text(event, f) for f in _CLIENT_FIELDS if param_text(event, f)), None)
+
+
+def client_key(event: Event, ctx: RuleContext) -> str:
+    """A stable group key for the event's client: its MAC, else its name."""
+    mac = client_mac(event)
+    return mac.lower() if mac else client_subject(event, ctx)
+
+
+def client_subject(event: Event, ctx: RuleContext) -> str:
+    """The event's client by name (the inventory's, then the event's, then the MAC or IP)."""
+    fallback = event.client_name or param_text(event, "hostname") or param_text(event, "name")
+    return ctx.client_label(client_mac(event), param_text(event, "ip"), fallback)
+
+
+def link_subject(event: Event, ctx: RuleContext) -> str | None:
+    """The two devices of a link (``ap_from`` and ``ap_to``: a wireless uplink), by name."""
+    ends = [
+        ctx.device_label(mac, param_text(event, f"{field}_name"))
+        for field in ("ap_from", "ap_to")
+        if (mac := param_text(event, field))
+    ]
+    return " and ".join(ends) or None
+
+
+def _names_in(event: Event, ctx: RuleContext) -> dict[str, str]:
+    """Every MAC the event itself names, with that name (lower-case MAC keys)."""
+    names: dict[str, str] = {}
+    mac = device_mac(event)
+    if mac:
+        names[mac.lower()] = device_subject(event, ctx)
+    mac = client_mac(event)
+    if mac:
+        names.setdefault(mac.lower(), client_subject(event, ctx))
+    for mac_field, name_field in _NAMED_MACS:
+        mac = param_text(event, mac_field)
+        if mac:
+            names.setdefault(mac.lower(), ctx.device_label(mac, param_text(event, name_field)))
+    return names
+
+
+def _inventory_name(mac: str, ctx: RuleContext) -> str | None:
+    device = ctx.device(mac)
+    if device is not None and device.name:
+        return device.name
+    client = ctx.client(mac)
+    if client is not None:
+        return client.name or client.hostname
+    return None
+
+
+def readable_message(event: Event, ctx: RuleContext) -> str:
+    """The controller's message with names instead of MACs; made up when it has none.
+
+    Each MAC is replaced by the name the event gives it, else the inventory's. The subject's
+    own MAC can differ from the one in the text (a gateway's WAN port has its own MAC): the
+    first ``Label[MAC]`` (or a message that starts with a MAC) is the subject, so it takes the
+    subject's name when nothing else names that MAC.
+
+    Args:
+        event: the event.
+        ctx: the scan's context (the inventory).
+
+    Returns:
+        The message as a person would write it.
+    """
+    message = event.message.strip()
+    entry = vocabulary.lookup(event.key)
+    if not message:
+        name = device_subject(event, ctx) if device_mac(event) else client_subject(event, ctx)
+        says = entry.action.says if entry is not None else f"reported {event.key}"
+        return f"{name} {says}"
+    names = _names_in(event, ctx)
+    subject = (
+        names.get(device_mac(event).lower())  # type: ignore[union-attr]
+        if device_mac(event)
+        else None
+    )
+    first = _BRACKETED.search(message) or _MAC.match(message)
+    first_mac = first.group(1).lower() if first else None
+
+    def name_of(mac: str) -> str | None:
+        found = names.get(mac.lower()) or _inventory_name(mac.lower(), ctx)
+        if found is None and subject and mac.lower() == first_mac:
+            return subject
+        return found
+
+    def bracketed(match: re.Match[str]) -> str:
+        found = name_of(match.group("mac"))
+        return f"[{found}]" if found else match.group(0)
+
+    message = _BRACKETED.sub(bracketed, message)
+    return _MAC.sub(lambda m: name_of(m.group(1)) or m.group(1), message)
