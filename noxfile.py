@@ -27,3 +27,15 @@ def tests(session: nox.Session) -> None:
     """The README's test command."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Regenerate the key table of docs/rules.md from the vocabulary."""
+    session.install("-e", ".")
+    session.run(
+        "python",
+        "-c",
+        "from pathlib import Path; from unifi_scanner.vocabulary import write_into; "
+        "print('updated' if write_into(Path('docs/rules.md')) else 'up to date')",
+    )

@@ -90,7 +90,9 @@ def device_kind(event: Event, ctx: RuleContext) -> str:
     if device is not None and device.type in vocabulary.DEVICE_TYPES:
         return vocabulary.device_type(device.type).noun
     entry = vocabulary.lookup(event.key)
-    return entry.family.noun if entry is not None and entry.family.code else "device"
+    if entry is None or not entry.family.code or entry.family.actor is not vocabulary.Actor.DEVICE:
+        return "device"
+    return entry.family.noun
 
 
 def is_critical(event: Event, ctx: RuleContext) -> bool:

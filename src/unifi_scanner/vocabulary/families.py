@@ -50,8 +50,9 @@ class Family:
         code: the letters (``AP``).
         noun: what the subject is, in plain words (``access point``).
         actor: what kind of thing it is.
-        fields: payload fields that carry the subject's MAC, most specific first; each may have
-            a ``<field>_name`` and a ``<field>_displayName`` beside it.
+        fields: payload fields that carry the MAC of the device (or client) the event is about,
+            most specific first; each may have a ``<field>_name`` and a ``<field>_displayName``
+            beside it (an admin event about a device names it in ``mac``).
         label: how the controller's own messages name the family (``Switch[…]``).
         critical: the whole site depends on it (a console or gateway): an outage is worse.
         subsystem: the classic ``subsystem`` its events carry.
@@ -89,7 +90,7 @@ FAMILIES: Final[Mapping[str, Family]] = MappingProxyType(
             Family(code="WC", noun="Wi-Fi client", actor=_C, fields=("client", "user"), label="Client", subsystem="wlan"),
             Family(code="LC", noun="wired client", actor=_C, fields=("client", "user"), label="Client"),
             Family(code="HS", noun="hotspot guest", actor=_C, fields=("guest",), label="Guest", subsystem="wlan"),
-            Family(code="AD", noun="controller", actor=_A),
+            Family(code="AD", noun="controller", actor=_A, fields=("mac",)),
             Family(code="IPS", noun="threat management", actor=Actor.THREAT, subsystem="www"),
         )
     }

@@ -16,6 +16,28 @@ _OFFICE = {"ap": "00:00:00:00:00:0a", "ap_name": "AP-Office"}
 _SWITCH = {"sw": "00:00:00:00:00:0b", "sw_name": "Switch 16"}
 _GATEWAY = {"gw": "00:00:00:00:00:0c", "gw_name": "Gateway"}
 _PHONE = {"user": "00:00:00:00:00:01", "hostname": "iPhone-Anna"}
+_CONSOLE = {"dm": "00:00:00:00:00:0e", "dm_name": "Dream Machine"}
+_LTE = {"lte": "00:00:00:00:00:0f", "lte_name": "LTE Backup"}
+_RPS = {"sw": "00:00:00:00:00:10", "sw_name": "Power Backup"}
+
+
+def _v2(key, client, **parameters):
+    """A v2 system-log event about ``client`` whose parameters are objects, as normalised."""
+
+    def make(build):
+        return build.snapshot(
+            [
+                build.event(
+                    key,
+                    event_source=EventSource.SYSTEM_LOG,
+                    client_mac="00:00:00:00:00:05",
+                    client_name=client,
+                    parameters={k: {"id": v, "name": v} for k, v in parameters.items()},
+                )
+            ]
+        )
+
+    return make
 
 
 def _ips(signature, src, dst, action, **extra):
@@ -108,11 +130,77 @@ CASES = {
         EventKey.SW_UPGRADED, 1, version_from="4.0.66", version_to="4.3.13", **_SWITCH
     ),
     "event.other": _events("EVT_XX_Brand_New", 2, msg="Something new happened", subsystem="lan"),
+    "device.readopted": _events("EVT_SW_AutoReadopted", 1, **_SWITCH),
+    "device.restarted": _events("EVT_AP_Restarted", 1, admin="anna", **_OFFICE),
+    "device.process_restarted": _events(
+        "EVT_AP_RestartProc", 2, proc="hostapd", exit_status="139", **_OFFICE
+    ),
+    "device.pending_adoption": _events("EVT_SW_DiscoveredPending", 1, **_SWITCH),
+    "device.firmware_failed": _events(
+        "EVT_AP_FirmwareDownloadFailed", 1, curl_rc="6", http_rc="0", **_OFFICE
+    ),
+    "device.config_failed": _events(
+        "EVT_GW_CommitError", 1, commit_errors="invalid rule", **_GATEWAY
+    ),
+    "device.host_key_mismatch": _events("EVT_SW_HostKeyMismatch", 1, **_SWITCH),
+    "device.license": _events("EVT_GW_LicenseInvalid", 1, **_GATEWAY),
+    "device.overheating": _events("EVT_SW_Overheat", 2, **_SWITCH),
+    "poe.overload": _events("EVT_SW_PoeOverload", 2, port=8, **_SWITCH),
+    "poe.disconnect": _events("EVT_SW_PoeDisconnect", 1, port=3, **_SWITCH),
+    "power.rps": _events("EVT_USP_RpsPortPowerDelivering", 1, port=2, **_RPS),
+    "power.outlet_cycled": _events("EVT_USP_OutletPowerCycle", 1, outlet=2, **_RPS),
+    "network.loop": _events("EVT_SW_LoopDetected", 1, port=12, **_SWITCH),
+    "network.stp_blocking": _events("EVT_SW_StpPortBlocking", 1, port=16, **_SWITCH),
+    "network.rogue_dhcp": _events(
+        "EVT_SW_DetectRogueDHCP",
+        1,
+        ip="192.168.1.77",
+        mac="00:00:00:00:00:77",
+        port=5,
+        vlan=1,
+        **_SWITCH,
+    ),
+    "dhcp.pool": _events("EVT_GW_DhcpPoolExhausted", 1, network_name="Guests", **_GATEWAY),
+    "network.wireless_uplink": _events(
+        "EVT_CF_VwireUnset",
+        1,
+        ap_from="00:00:00:00:00:0a",
+        ap_from_name="AP-Office",
+        ap_to="00:00:00:00:00:0d",
+        ap_to_name="AP-Garden",
+    ),
+    "port.errors": _events("PORT_TRANSMISSION_ERRORS", 2, port=7, **_SWITCH),
+    "network.service": _events("RADIUS_SERVER_ISSUE", 1),
+    "client.ip_conflict": _events("CLIENT_IP_CONFLICT", 1, ip="192.168.1.40"),
+    "wan.quality": _events("ISP_PACKET_LOSS_2", 3, **_GATEWAY),
+    "lte.connection": _events("EVT_LTE_NotConnectedToLte", 1, **_LTE),
+    "lte.data_limit": _events("EVT_LTE_Threshold", 1, used="9 GB", softlimit="10 GB", **_LTE),
+    "wifi.rogue_ap": _events(
+        "EVT_AP_DetectRogueAP", 1, essid="Office", mac="00:00:00:00:00:66", **_OFFICE
+    ),
+    "wifi.recommendation": _events("EVT_AP_MulticastBlockNoDevice", 1, ssid="Office", **_OFFICE),
+    "firewall.blocked": _v2(
+        "TRAFFIC_BLOCKED_KNOWN_SOURCE_CLIENT",
+        "Lab-Camera",
+        TRIGGER="Block cameras",
+        DST_IP="198.51.100.24",
+    ),
+    "security.honeypot": _events("HONEYPOT_HIT_DETECTED_KNOWN_CLIENT", 1, **_PHONE),
+    "security.ip_reputation": _events("EVT_GW_IpReputationAlert", 1, **_GATEWAY),
+    "ips.update_failed": _events("EVT_GW_IPSUpdateError", 2, **_GATEWAY),
+    "controller.storage": _events(
+        "EVT_AD_HDUsableSpace", 1, usable_bytes="1 GB", total_bytes="32 GB"
+    ),
+    "controller.backup_failed": _events("EVT_AD_AutoBackupFailedCloudKeySDCardNotFound", 1),
+    "controller.update_available": _events("EVT_AD_UpdateAvailable", 1, version="9.0.114"),
+    "streams.failed": _events("EVT_PA_ScheduledStreamFailed", 1, name="Morning announcement"),
+    "site.routine": _events("EVT_AP_Configured", 3, **_OFFICE),
 }
 
 
 # rule id -> routine input that folds into the rule's site-level summary
 SUMMARY_CASES = {
+    "site.routine": CASES["site.routine"],
     "client.roaming": _events(EventKey.WU_ROAM, 3, ap_from="00:00:00:00:00:0a", **_PHONE),
     "client.connections": _events(EventKey.WU_CONNECTED, 3, ssid="Home", **_PHONE),
     "client.poor_signal": CASES["client.poor_signal"],

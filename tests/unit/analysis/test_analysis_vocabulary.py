@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from unifi_scanner import vocabulary
-from unifi_scanner.analysis import Engine, Severity
+from unifi_scanner.analysis import DEFAULT_RULES, Engine, Severity
 from unifi_scanner.collect.models import (
     ControllerInfo,
     Device,
@@ -28,6 +29,7 @@ from unifi_scanner.collect.models import (
 )
 from unifi_scanner.collect.normalize import event_from_classic, event_from_system_log
 
+RULES_DOC = Path(__file__).parents[3] / "docs" / "rules.md"
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 STAMP = int(NOW.timestamp() * 1000) - 3_600_000
 DEVICE_MAC = "00:00:00:00:00:0d"
@@ -126,7 +128,8 @@ def classic_item(key: str, template: str | None, params: list[str]) -> dict[str,
         "site_id": "s1",
     }
     values: dict[str, object] = {}
-    device_fields = [*params, *family.fields[:1]] if family.fields else list(params)
+    device = family.fields[:1] if family.actor is vocabulary.Actor.DEVICE else ()
+    device_fields = [*params, *device]
     for name in dict.fromkeys(device_fields):
         if name in _DEVICE_PARAMS:
             mac = OTHER_MAC if name == "ap_from" else DEVICE_MAC
@@ -329,3 +332,35 @@ def test_a_key_outside_the_vocabulary_is_reported_readably_and_logged_once(caplo
     assert DEVICE_MAC not in _text(finding)
     warnings = [r for r in caplog.records if "EVT_SW_TotallyNewThing" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_the_documented_key_table_is_the_vocabulary():
+    """docs/rules.md lists every key with the family, treatment and severity the data gives."""
+    text = RULES_DOC.read_text(encoding="utf-8")
+    documented = text.split(vocabulary.table.START + "\n", 1)[1].split(vocabulary.table.END, 1)[0]
+    assert documented == vocabulary.markdown_table()  # `nox -s docs` regenerates it
+    for key in vocabulary.CLASSIC_KEYS:
+        assert f"| `{key}` |" in documented
+
+
+def test_every_treatment_is_a_rule_that_takes_it():
+    """Each rule the vocabulary names exists and takes keys from the vocabulary."""
+    takers = {r.id for r in DEFAULT_RULES if getattr(r, "vocabulary", False)}
+    treatments = {vocabulary.lookup(k).rule for k in vocabulary.CLASSIC_KEYS}  # type: ignore[union-attr]
+    treatments |= {vocabulary.lookup(n).rule for n in vocabulary.V2_NAMES}  # type: ignore[union-attr]
+    assert treatments - {vocabulary.THREAT} <= takers
+    assert takers <= treatments  # no rule waits for keys that never come
+
+
+def test_the_table_writer_updates_only_between_its_markers(tmp_path):
+    """write_into replaces the table and keeps the rest; a second run changes nothing."""
+    doc = tmp_path / "rules.md"
+    doc.write_text(
+        f"before\n{vocabulary.table.START}\nold\n{vocabulary.table.END}\nafter\n", encoding="utf-8"
+    )
+    assert vocabulary.write_into(doc) is True
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("before\n")
+    assert text.endswith("after\n")
+    assert vocabulary.markdown_table() in text
+    assert vocabulary.write_into(doc) is False

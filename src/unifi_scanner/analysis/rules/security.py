@@ -80,6 +80,9 @@ def _fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
         "src_ip": found.src_ip or "unknown",
         "dst_ip": found.dst_ip or "unknown",
         "host": _host(event, ctx),
+        "address": f" ({found.src_ip})"
+        if found.src_ip and found.src_ip not in _host(event, ctx)
+        else "",
         "action_text": "blocked it" if found.blocked else "only logged it and let it through",
     }
 
@@ -127,7 +130,7 @@ IPS_INSIDE_THREAT = EventRule(
     name=_host,
     title="{subject} may be infected: {count} alert(s) for {category_list}",
     explanation=(
-        "{subject} ({src_ip}) sent traffic matching '{signature}'. {meaning} "
+        "{subject}{address} sent traffic matching '{signature}'. {meaning} "
         "A device inside your network sending this traffic is a strong sign that it runs "
         "malicious software. The gateway {action_text}. Destinations: {target_top}."
     ),
@@ -199,7 +202,7 @@ IPS_INSIDE_OTHER = EventRule(
     name=_host,
     title="{count} intrusion alert(s) for traffic from {subject}: {category_list}",
     explanation=(
-        "{subject} ({src_ip}) triggered '{signature}'. {meaning} The gateway {action_text}."
+        "{subject}{address} triggered '{signature}'. {meaning} The gateway {action_text}."
     ),
     remediation=(
         "Check what {subject} is and whether it should be doing this.",

@@ -80,6 +80,7 @@ def _ips_client(item: Mapping[str, object]) -> str | None:
 
 _BASE_CONSUMED: Final = frozenset({"_id", "key", "time", "subsystem", "msg", "hostname"})
 _NAME_SUFFIXES: Final = ("_name", "_displayName")
+_DEVICE_ACTORS: Final = frozenset({Actor.DEVICE, Actor.ADMIN})  # an admin event may name a device
 
 
 @functools.lru_cache(maxsize=1024)
@@ -91,7 +92,7 @@ def _device_fields(key: str) -> tuple[str, ...]:
     """
     parts = split_key(key)
     family = vocabulary.family(parts[0] if parts is not None else None)
-    own = family.fields if parts is not None and family.actor is Actor.DEVICE else ()
+    own = family.fields if parts is not None and family.actor in _DEVICE_ACTORS else ()
     return tuple(dict.fromkeys((*own, *DEVICE_FIELDS)))
 
 
