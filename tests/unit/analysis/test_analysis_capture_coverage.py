@@ -80,25 +80,49 @@ def _analyse_alone(event):
         window=Window(start=NOW, end=NOW),
         events=(event,),
     )
-    return {finding.rule for finding in Engine(now=lambda: NOW).analyze(snapshot)}
+    return Engine(now=lambda: NOW).analyze(snapshot)
+
+
+# The payload fields that name who an event is about, beside the field with its MAC.
+_NAMED = {"ap": "ap_name", "sw": "sw_name", "gw": "gw_name", "dm": "dm_name", "user": "hostname"}
+
+
+def _naming_problem(item, findings):
+    """A capture item that names its subject must be reported by that name, not its MAC."""
+    text = " ".join(" ".join((f.title, f.subject, f.explanation, *f.examples)) for f in findings)
+    for mac_field, name_field in _NAMED.items():
+        mac, name = item.get(mac_field), item.get(name_field)
+        if isinstance(mac, str) and isinstance(name, str) and name:
+            if name not in text:
+                return f"{name!r} not named"
+            if mac in text:
+                return f"bare MAC {mac} although it is named {name!r}"
+    return None
 
 
 def test_every_capture_event_reaches_a_sensible_rule(shared_fixtures):
-    """Each event item of each capture normalises and yields the rule expected for its key."""
+    """Each event item of each capture yields the rule expected for its key, by its name."""
     problems = []
     seen_keys = set()
+    named = 0
     for path in sorted(shared_fixtures.glob("*.json")):
         found = []
         _event_items(json.loads(path.read_text(encoding="utf-8")), found)
         for kind, item in found:
             event = _CONVERTERS[kind](item)
             seen_keys.add(event.key)
-            rules = _analyse_alone(event)
+            findings = _analyse_alone(event)
+            rules = {f.rule for f in findings} | {p for f in findings for p in f.parts}
             expected = EXPECTED.get(event.key, set())
             if not rules & expected:
                 problems.append(f"{path.name}: {kind} {event.key} -> {sorted(rules)}")
+            naming = _naming_problem(item, findings)
+            if naming:
+                problems.append(f"{path.name}: {kind} {event.key}: {naming}")
+            named += any(isinstance(item.get(f), str) for f in _NAMED.values())
     assert problems == []
     assert seen_keys == set(EXPECTED)  # the table above lists no key the captures lack
+    assert named >= 10  # the naming check really ran on named items
 
 
 def test_documented_non_events_are_not_read_as_events(load_capture):
