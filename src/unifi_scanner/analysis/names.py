@@ -38,6 +38,7 @@ _DEVICE_NAME_FIELDS: Final = tuple(
     f"{field}{suffix}" for field in vocabulary.DEVICE_FIELDS for suffix in ("_name", "_displayName")
 )
 _CLIENT_FIELDS: Final = ("user", "client", "guest")
+_ADMIN: Final = vocabulary.Actor.ADMIN
 # Fields that carry another MAC and the field naming it (roams, wireless uplinks).
 _NAMED_MACS: Final = (("ap_from", "ap_from_name"), ("ap_to", "ap_to_name"), ("ap", "ap_name"))
 _MAC: Final = re.compile(r"(?i)(?<![0-9a-f:])((?:[0-9a-f]{2}:){5}[0-9a-f]{2})(?![0-9a-f:])")
@@ -60,7 +61,9 @@ def device_mac(event: Event) -> str | None:
     """The MAC of the UniFi device the event is about."""
     if event.device_mac:
         return event.device_mac
-    for field in vocabulary.DEVICE_FIELDS:
+    entry = vocabulary.lookup(event.key)
+    own = entry.family.fields if entry is not None and entry.family.actor is _ADMIN else ()
+    for field in (*vocabulary.DEVICE_FIELDS, *own):  # an admin event names a device in ``mac``
         mac = param_text(event, field)
         if mac:
             return mac

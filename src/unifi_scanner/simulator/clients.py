@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from unifi_scanner.simulator.events import GATEWAY_TYPES
 from unifi_scanner.simulator.templates import JsonObject, object_id, template
 
 __all__ = ["build_clients"]
@@ -112,7 +113,7 @@ def build_clients(
         One record per online client.
     """
     by_name: dict[str, Any] = {spec["name"]: spec for spec in devices}
-    gw_mac = next((d["mac"] for d in devices if d["type"] == "ugw"), "")
+    gw_mac = next((d["mac"] for d in devices if d["type"] in GATEWAY_TYPES), "")
     return [
         _client(spec, site, by_name, gw_mac, now_s)
         for spec in clients

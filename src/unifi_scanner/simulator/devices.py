@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from unifi_scanner.simulator.events import GATEWAY_TYPES
 from unifi_scanner.simulator.templates import JsonObject, object_id, template
 
 __all__ = ["build_devices"]
 
 _BOOT_SECONDS = 86_400 * 12
+# Types without a template of their own start from the nearest one: consoles and next-gen
+# gateways from the gateway's, a building bridge from an access point's, a Cloud Key and an LTE
+# backup from a switch's and an access point's (their own blocks are left out).
+_TEMPLATE_OF = {"udm": "ugw", "uxg": "ugw", "ucg": "ugw", "ubb": "uap", "uck": "usw", "ulte": "uap"}
 _CLASS_3_MAX_W = 7.0
 
 
@@ -18,7 +23,7 @@ def _common(
     spec: JsonObject, site_id: str, now_s: int, by_name: dict[str, JsonObject]
 ) -> JsonObject:
     kind = spec["type"]
-    record = template(f"device_{kind}")
+    record = template(f"device_{_TEMPLATE_OF.get(kind, kind)}")
     up = spec.get("state", 1) == 1
     uptime = int(spec.get("uptime", _BOOT_SECONDS)) if up else 0
     record.update(
@@ -96,7 +101,7 @@ def _common(
 
 
 def _uplink(spec: JsonObject, parent: JsonObject | None) -> JsonObject:
-    uplink = template("device_usw")["uplink"] if spec["type"] != "ugw" else {}
+    uplink = template("device_usw")["uplink"] if spec["type"] not in GATEWAY_TYPES else {}
     uplink.update(
         {
             "full_duplex": True,
@@ -346,14 +351,23 @@ def build_devices(
     for spec in devices:
         record = _common(spec, site["id"], now_s, by_name)
         parent = by_name.get(spec.get("uplink", ""))
-        if spec["type"] == "usw":
+        kind = spec["type"]
+        if kind == "usw":
             _switch(record, spec, clients)
-        elif spec["type"] == "uap":
+        elif kind in {"uap", "ubb"}:
             _access_point(record, spec, clients)
-        else:
+        elif kind in GATEWAY_TYPES:
             _gateway(record, spec, site, clients)
-        if spec["type"] != "ugw":
+        else:  # a Cloud Key or an LTE backup: one port, no radios
+            for block in ("radio_table", "radio_table_stats", "vap_table", "port_table"):
+                record.pop(block, None)
+            record["port_table"] = [
+                template("port_ap") | {"port_idx": 1, "name": "Main", "up": True, "speed": 1000}
+            ]
+        if kind not in GATEWAY_TYPES:
             record["uplink"] = _uplink(spec, parent)
-            record["gateway_mac"] = next((d["mac"] for d in devices if d["type"] == "ugw"), "")
+            record["gateway_mac"] = next(
+                (d["mac"] for d in devices if d["type"] in GATEWAY_TYPES), ""
+            )
         records.append(record)
     return records

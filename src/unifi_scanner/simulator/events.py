@@ -11,22 +11,35 @@ from typing import Any
 
 from unifi_scanner.simulator.geo import geo_block
 from unifi_scanner.simulator.templates import JsonObject, object_id
+from unifi_scanner.simulator.vocabulary import (
+    ALSO_GATEWAY,
+    DEFAULTS,
+    DEVICE_SUBJECTS,
+    message_format,
+    parameters,
+)
 
-__all__ = ["Lookup", "build_events", "build_ips_events", "event_record", "ips_record", "iso_z"]
+__all__ = [
+    "GATEWAY_TYPES",
+    "Lookup",
+    "build_events",
+    "build_ips_events",
+    "event_record",
+    "ips_record",
+    "iso_z",
+]
 
-_DEVICE_PREFIX = {
-    "EVT_AP_": ("ap", "AP", "wlan"),
-    "EVT_SW_": ("sw", "Switch", "lan"),
-    "EVT_GW_": ("gw", "Gateway", "www"),
-}
-_DEVICE_MSG = {
-    "Lost_Contact": "{label}[{mac}] was disconnected",
-    "Connected": "{label}[{mac}] was connected",
-    "RestartedUnknown": "{label}[{mac}] was restarted",
-    "Upgraded": '{label}[{mac}] was upgraded from "{version_from}" to "{version_to}"',
-    "PoeOverload": "{label}[{mac}] PoE budget exceeded on port {port}",
-    "DetectRogueAP": "{label}[{mac}] detected a rogue AP",
-}
+GATEWAY_TYPES = frozenset({"ugw", "udm", "uxg", "ucg"})
+"""Device types that route the site (one of them is the site's gateway)."""
+
+_SUBSYSTEM = {"AP": "wlan", "BB": "wlan", "CF": "wlan", "HS": "wlan", "WC": "wlan", "WG": "wlan"}
+# Message parameters that name a UniFi device: they carry its MAC, their *_name its name.
+_DEVICE_PARAMS = frozenset({"ap", "sw", "gw", "xg", "bb", "lte", "dev", "ap_from", "ap_to"})
+# Message parameters that name a client: they carry its MAC.
+_CLIENT_PARAMS = frozenset({"user", "guest", "client"})
+_CLIENT_CONNECTIONS = tuple(
+    f"EVT_{f}_{a}" for f in ("WU", "WG") for a in ("Connected", "Disconnected", "Roam")
+)
 
 
 def iso_z(ms: int) -> str:
@@ -53,7 +66,7 @@ class Lookup:
         self.devices = {d["name"]: d for d in devices}
         self.clients = {c["name"]: c for c in clients}
         self.by_ip = {c["ip"]: c for c in clients} | {d["ip"]: d for d in devices}
-        self.gateway = next(d for d in devices if d["type"] == "ugw")
+        self.gateway = next(d for d in devices if d["type"] in GATEWAY_TYPES)
         self.device_by_mac = {d["mac"]: d for d in devices}
         self.client_by_mac = {c["mac"]: c for c in clients}
 
@@ -74,28 +87,95 @@ def _base(spec: JsonObject, site_id: str, now_ms: int, index: int) -> JsonObject
     }
 
 
+def _subject(family: str, device: JsonObject) -> str:
+    field, style = DEVICE_SUBJECTS[family]
+    del field
+    return style.format(mac=device["mac"])
+
+
+def _name_device(event: JsonObject, field: str, device: JsonObject) -> None:
+    """``field`` = the device's MAC, with its name beside it as real events carry it."""
+    event[field] = device["mac"]
+    event[f"{field}_name"] = device["name"]
+    event[f"{field}_model"] = device["model"]
+    event[f"{field}_displayName"] = device["name"]
+
+
 def _device_event(event: JsonObject, spec: JsonObject, look: Lookup) -> None:
-    prefix = spec["key"][:7]
-    field, label, subsystem = _DEVICE_PREFIX[prefix]
+    """Any device family's event, shaped as real controllers send it.
+
+    Its MAC in the family's field, names beside it, the message in the controller's words with
+    the key's parameters.
+    """
+    key: str = spec["key"]
+    family = key[4:].partition("_")[0]
     device = look.devices[spec["device"]]
-    event.update({field: device["mac"], f"{field}_name": device["name"], "subsystem": subsystem})
-    for extra in ("version_from", "version_to", "port"):
-        if extra in spec:
-            event[extra] = spec[extra]
-    template = _DEVICE_MSG.get(spec["key"][7:], "{label}[{mac}] " + spec["key"][7:])
-    event["msg"] = template.format(
-        label=label,
-        mac=device["mac"],
-        **{k: spec.get(k, "") for k in ("version_from", "version_to", "port")},
-    )
+    field = DEVICE_SUBJECTS[family][0] if family in DEVICE_SUBJECTS else "ap"
+    _name_device(event, field, device)
+    if family in ALSO_GATEWAY:  # consoles and next-gen gateways also name themselves as gw
+        event["gw"] = device["mac"]
+        event["gw_displayName"] = device["name"]
+    event["subsystem"] = _SUBSYSTEM.get(family, "lan")
+    event["is_negative"] = bool(spec.get("negative", False))
+    values = _values(spec, key, look, event)
+    text = message_format(key) or "{S} " + key
+    subject = _subject(family, device) if family in DEVICE_SUBJECTS else device["mac"]
+    event["msg"] = text.format(S=subject, M=device["mac"], **values)
+
+
+def _values(spec: JsonObject, key: str, look: Lookup, event: JsonObject) -> dict[str, object]:
+    """Each message parameter's value (the spec's, else the default) and its event field."""
+    values: dict[str, object] = {}
+    for name in parameters(key):
+        if name in _DEVICE_PARAMS:
+            other = look.devices[spec.get(name, spec.get("device", ""))]
+            if name not in event:
+                _name_device(event, name, other)
+            values[name] = other["mac"]
+        elif name in _CLIENT_PARAMS:
+            client = look.clients[spec["client"]]
+            event[name] = client["mac"]
+            event["hostname"] = client["name"]
+            values[name] = client["mac"]
+        else:
+            value = spec.get(name, DEFAULTS[name])
+            event[name] = value
+            values[name] = value
+    return values
+
+
+def _other_event(event: JsonObject, spec: JsonObject, look: Lookup) -> None:
+    """An admin, hotspot, client-block, wireless-uplink or stream event."""
+    key: str = spec["key"]
+    family = key[4:].partition("_")[0]
+    event["subsystem"] = spec.get("subsystem", _SUBSYSTEM.get(family, "lan"))
+    values = _values(spec, key, look, event)
+    if key == "EVT_AD_ScheduleUpgradeFailedNotFound" and "device" in spec:
+        values["mac"] = event["mac"] = look.devices[spec["device"]]["mac"]
+    text = message_format(key)
+    event["msg"] = text.format(**values) if text else spec.get("msg", key)
+    if family == "AD":
+        event["is_admin"] = True
 
 
 def _wireless_event(event: JsonObject, spec: JsonObject, look: Lookup, ssid: str) -> None:
     client = look.clients[spec["client"]]
     mac = client["mac"]
-    event.update({"user": mac, "hostname": client["name"], "ssid": ssid, "subsystem": "wlan"})
+    guest = spec["key"].startswith("EVT_WG_")
+    field, label = ("guest", "Guest") if guest else ("user", "User")
+    event.update({field: mac, "hostname": client["name"], "ssid": ssid, "subsystem": "wlan"})
     key = spec["key"]
-    if key == "EVT_WU_Roam":
+    if key.endswith("RoamRadio"):
+        ap = look.devices[spec.get("ap", client.get("ap", ""))]
+        ch_from, ch_to = look.radio_channel(ap["name"], "ng"), look.radio_channel(ap["name"], "na")
+        event.update({"ap": ap["mac"], "ap_name": ap["name"], "radio_from": "ng", "radio_to": "na"})
+        event.update({"channel_from": str(ch_from), "channel_to": str(ch_to)})
+        event["msg"] = (
+            f'{label}[{mac}] roams from "channel {ch_from}(ng)" to "channel {ch_to}(na)" '
+            f"at AP[{ap['mac']}]"
+        )
+        return
+    if key.endswith("Roam"):
         ap_from, ap_to = look.devices[spec["ap_from"]], look.devices[spec["ap_to"]]
         radio_from, radio_to = spec.get("radio_from", "na"), spec.get("radio_to", "na")
         ch_from = look.radio_channel(ap_from["name"], radio_from)
@@ -105,7 +185,7 @@ def _wireless_event(event: JsonObject, spec: JsonObject, look: Lookup, ssid: str
         )
         event.update({"channel_to": str(ch_to), "radio_from": radio_from, "radio_to": radio_to})
         event["msg"] = (
-            f"User[{mac}] roams from AP[{ap_from['mac']}] to AP[{ap_to['mac']}] "
+            f"{label}[{mac}] roams from AP[{ap_from['mac']}] to AP[{ap_to['mac']}] "
             f'from "channel {ch_from}'
             f'({radio_from})" to "channel {ch_to}({radio_to})"'
         )
@@ -113,11 +193,11 @@ def _wireless_event(event: JsonObject, spec: JsonObject, look: Lookup, ssid: str
     ap = look.devices[spec.get("ap", client.get("ap", ""))]
     radio = client.get("radio", "na")
     event["ap"] = ap["mac"]
-    if key == "EVT_WU_Disconnected":
+    if key.endswith("Disconnected"):
         duration, size = int(spec.get("duration", 1084)), int(spec.get("bytes", 846_171))
         event.update({"duration": duration, "bytes": size})
         event["msg"] = (
-            f'User[{mac}] disconnected from "{ssid}" '
+            f'{label}[{mac}] disconnected from "{ssid}" '
             f"({duration // 60}m {duration % 60}s connected, "
             f"{size / 1024:.2f}K bytes, last AP[{ap['mac']}])"
         )
@@ -125,7 +205,7 @@ def _wireless_event(event: JsonObject, spec: JsonObject, look: Lookup, ssid: str
     channel = look.radio_channel(ap["name"], radio)
     event.update({"radio": radio, "channel": str(channel)})
     event["msg"] = (
-        f'User[{mac}] has connected to AP[{ap["mac"]}] with SSID "{ssid}" '
+        f'{label}[{mac}] has connected to AP[{ap["mac"]}] with SSID "{ssid}" '
         f'on "channel {channel}({radio})"'
     )
 
@@ -133,18 +213,19 @@ def _wireless_event(event: JsonObject, spec: JsonObject, look: Lookup, ssid: str
 def _wired_event(event: JsonObject, spec: JsonObject, look: Lookup) -> None:
     client = look.clients[spec["client"]]
     network = client.get("network", "Default")
+    field, label = ("guest", "Guest") if spec["key"].startswith("EVT_LG_") else ("user", "User")
     event.update(
-        {"user": client["mac"], "hostname": client["name"], "network": network, "subsystem": "lan"}
+        {field: client["mac"], "hostname": client["name"], "network": network, "subsystem": "lan"}
     )
     if spec["key"].endswith("Disconnected"):
         duration = int(spec.get("duration", 5))
         event.update({"duration": duration, "bytes": int(spec.get("bytes", 0))})
         event["msg"] = (
-            f"User['{client['mac']}'] disconnected from \"{network}\" "
+            f"{label}['{client['mac']}'] disconnected from \"{network}\" "
             f"({duration}s connected, 0.00 bytes)"
         )
     else:
-        event["msg"] = f"User['{client['mac']}'] has connected to {network}"
+        event["msg"] = f"{label}['{client['mac']}'] has connected to {network}"
 
 
 def build_events(
@@ -191,14 +272,14 @@ def event_record(
         "time": time_ms,
         "datetime": iso_z(time_ms),
     }
-    if key[:7] in _DEVICE_PREFIX:
-        _device_event(event, spec, look)
-    elif key.startswith(("EVT_WU_", "EVT_WG_")):
+    if key.startswith(_CLIENT_CONNECTIONS):
         _wireless_event(event, spec, look, site.get("ssid", "Office"))
     elif key.startswith(("EVT_LU_", "EVT_LG_")):
         _wired_event(event, spec, look)
+    elif "device" in spec and key[4:].partition("_")[0] in DEVICE_SUBJECTS:
+        _device_event(event, spec, look)
     else:
-        event.update({"subsystem": spec.get("subsystem", "lan"), "msg": spec.get("msg", key)})
+        _other_event(event, spec, look)
     event.update(spec.get("fields", {}))
     return event
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from unifi_scanner.simulator.events import Lookup, event_record, ips_record
 from unifi_scanner.simulator.templates import JsonObject, object_id
 from unifi_scanner.simulator.v2records import build_flows, system_log_entry
+from unifi_scanner.simulator.vocabulary import KEYS, parameters
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,6 +38,23 @@ _DEVICE = (
     ("EVT_SW_PoeOverload", "usw"),
     ("EVT_SW_RestartedUnknown", "usw"),
 )
+# Every key of the generated site's device families, for the rarer device events.
+_EVERY_DEVICE = tuple(
+    (f"EVT_{family}_{action}", kind)
+    for family, kind in (("AP", "uap"), ("SW", "usw"), ("GW", "ugw"))
+    for action in KEYS[family]
+)
+# Controller and scheduled-stream events that need no client.
+_SITE = tuple(
+    f"EVT_{family}_{action}"
+    for family in ("AD", "PA")
+    for action in KEYS[family]
+    if not {"guest", "client"} & set(parameters(f"EVT_{family}_{action}"))
+    and action != "ScheduleUpgradeFailedNotFound"
+)
+_RARE_DEVICE = 4  # one device event in this many is any key of the device's family
+_SITE_EVERY = 97  # one event in this many is a controller event...
+_SITE_SLOT = 3  # ...the one whose roll leaves this remainder
 _SIGNATURES: tuple[JsonObject, ...] = (
     {
         "signature": "ET SCAN Suspicious inbound to MSSQL port 1433",
@@ -118,7 +136,8 @@ class EventGenerator:
         self._device_stride = max(3, round(1 / spec.device_share)) if spec.device_share > 0 else 0
         self._aps = [d for d in look.devices.values() if d["type"] == "uap" and d.get("state", 1)]
         self._switches = [d for d in look.devices.values() if d["type"] == "usw"]
-        self._devices = {"uap": self._aps, "usw": self._switches}
+        self._gateways = [look.gateway]
+        self._devices = {"uap": self._aps, "usw": self._switches, "ugw": self._gateways}
         self._clients = list(look.clients.values())
         self._wireless = [c for c in self._clients if "switch" not in c]
         self._wired = [c for c in self._clients if "switch" in c]
@@ -214,10 +233,16 @@ class EventGenerator:
     def _event_spec(self, index: int) -> JsonObject:
         roll = self._random(index, 1)
         if self._device_stride and roll % self._device_stride == 0:
-            key, kind = _DEVICE[roll // self._device_stride % len(_DEVICE)]
+            pick = roll // self._device_stride
+            if pick % _RARE_DEVICE:
+                key, kind = _DEVICE[pick // _RARE_DEVICE % len(_DEVICE)]
+            else:
+                key, kind = _EVERY_DEVICE[pick // _RARE_DEVICE % len(_EVERY_DEVICE)]
             devices = self._devices[kind]
             if devices:
                 return {"key": key, "device": devices[(roll >> 20) % len(devices)]["name"]}
+        if roll % _SITE_EVERY == _SITE_SLOT:
+            return {"key": _SITE[(roll >> 24) % len(_SITE)]}
         if self._wired and roll % 20 == 1:
             client = self._wired[(roll >> 8) % len(self._wired)]
             return {"key": _WIRED[(roll >> 40) % 2], "client": client["name"]}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from unifi_scanner.simulator.clients import build_clients
 from unifi_scanner.simulator.devices import build_devices
-from unifi_scanner.simulator.events import Lookup, build_events, build_ips_events
+from unifi_scanner.simulator.events import GATEWAY_TYPES, Lookup, build_events, build_ips_events
 from unifi_scanner.simulator.feed import Feed, Generated
 from unifi_scanner.simulator.generator import EventGenerator
 from unifi_scanner.simulator.templates import JsonObject, object_id, template
@@ -139,7 +139,7 @@ def _health(
             1 for d in devices if d["type"] == kind and (state is None or d["state"] == state)
         )
 
-    gateway = next(d for d in devices if d["type"] == "ugw")
+    gateway = next(d for d in devices if d["type"] in GATEWAY_TYPES)
     wireless = sum(1 for c in clients if not c["is_wired"])
     wired = len(clients) - wireless
     controller = spec["controller"]

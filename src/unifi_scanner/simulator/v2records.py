@@ -8,9 +8,11 @@ copy captured rows; ``DEVICE_RESTARTED``, ``DEVICE_UPDATED``, ``POE_BUDGET_EXCEE
 
 from __future__ import annotations
 
+import string
 from typing import TYPE_CHECKING, Any
 
 from unifi_scanner.simulator.templates import JsonObject, object_id
+from unifi_scanner.simulator.vocabulary import DEVICE_SUBJECTS, message_format
 
 if TYPE_CHECKING:
     from unifi_scanner.simulator.events import Lookup
@@ -96,7 +98,47 @@ _DEVICE_KEYS: dict[str, tuple[str, str, str, str, str]] = {
         "PoE Overload",
         "{DEVICE} exceeded its PoE budget on port {PORT}.",
     ),
+    # Key names seen on live controllers (no published payload); the rest is ours.
+    "Adopted": (
+        "DEVICE_ADOPTED",
+        "UNIFI_DEVICES",
+        "LOW",
+        "Device Adopted",
+        "{DEVICE} was adopted.",
+    ),
+    "DiscoveredPending": (
+        "DEVICE_DISCOVERED",
+        "UNIFI_DEVICES",
+        "LOW",
+        "Device Discovered",
+        "{DEVICE} was discovered and is waiting for adoption.",
+    ),
 }
+# A test fixture of another project shows this row (docs/v2-system-log.md, S9).
+_ROGUE_AP = (
+    "ROGUE_AP_DETECTED_V2",
+    "UNIFI_DEVICES",
+    "MEDIUM",
+    "WiFi Impersonation Detected",
+    (
+        "{NEAREST_AP} detected a third-party AP broadcasting {ESSID} on channel {CHANNEL} with a "
+        "signal strength of {RSSI}."
+    ),
+)
+# Where no public source shows the v2 name of a classic key, the simulator sends the classic key
+# itself (its own convention): the category by family.
+_CATEGORY = {
+    "AD": "AUDIT",
+    "USP": "POWER",
+    "LTE": "INTERNET_AND_WAN",
+    "HS": "CLIENT_DEVICES",
+    "WC": "CLIENT_DEVICES",
+    "LC": "CLIENT_DEVICES",
+    "WG": "CLIENT_DEVICES",
+    "PA": "UNKNOWN",
+}
+_DEVICE_FIELDS = ("ap", "sw", "gw", "xg", "dm", "bb", "lte", "dev", "usp")
+_PARAMETER_NAMES = {"S": "DEVICE", "M": "DEVICE"}
 # Verified: key, event, category, subcategory, target, type, title and message templates are
 # those of captured rows (the wired ones' subcategory is a guess).
 _CLIENT_KEYS: dict[str, tuple[str, str, str, str]] = {
@@ -138,12 +180,10 @@ _CLIENT_KEYS |= {
     "EVT_LG_Connected": _CLIENT_KEYS["EVT_LU_Connected"],
     "EVT_LG_Disconnected": _CLIENT_KEYS["EVT_LU_Disconnected"],
 }
-_DEVICE_SUBCATEGORY = {
-    "ap": "MONITORING_WIFI",
-    "sw": "MONITORING_WIRED",
-    "gw": "MONITORING_GATEWAY",
-}
+# The one device row a public source shows (a fixture) files devices under SYSTEM_DEVICES.
+_DEVICE_SUBCATEGORY = "SYSTEM_DEVICES"
 _SEVERITY = {1: "HIGH", 2: "MEDIUM", 3: "LOW"}
+_FORMATTER = string.Formatter()
 _RISK = {1: "high", 2: "medium", 3: "low"}
 
 
@@ -167,16 +207,16 @@ def _event_name(v2_key: str) -> str:
     return head if head and tail.lstrip("V").isdigit() else v2_key
 
 
-def _device_entry(event: JsonObject, look: Lookup, field: str) -> JsonObject:
-    v2_key, category, severity, title, message = _DEVICE_KEYS[event["key"][7:]]
-    params: JsonObject = {"DEVICE": _device_param(look.device_by_mac[event[field]])}
+def _device_entry(event: JsonObject, action: str, device: JsonObject) -> JsonObject:
+    v2_key, category, severity, title, message = _DEVICE_KEYS[action]
+    params: JsonObject = {"DEVICE": _device_param(device)}
     for name in ("version_from", "version_to", "port"):
         if name in event:
             params[name.upper()] = _value(event[name])
     return {
         "key": v2_key,
         "category": category,
-        "subcategory": _DEVICE_SUBCATEGORY[field],
+        "subcategory": _DEVICE_SUBCATEGORY,
         "severity": severity,
         "target": "DEVICE",
         "type": "DEVICE_CONNECTION",
@@ -186,17 +226,81 @@ def _device_entry(event: JsonObject, look: Lookup, field: str) -> JsonObject:
     }
 
 
+def _rogue_entry(event: JsonObject, device: JsonObject) -> JsonObject:
+    v2_key, category, severity, title, message = _ROGUE_AP
+    return {
+        "key": v2_key,
+        "category": category,
+        "subcategory": _DEVICE_SUBCATEGORY,
+        "severity": severity,
+        "target": "DEVICE",
+        "type": "ROGUE_ACCESS_POINT",
+        "title_raw": title,
+        "message_raw": message,
+        "parameters": {
+            "NEAREST_AP": _device_param(device),
+            "ESSID": _value(event.get("essid", "")),
+            "MAC": _value(event.get("mac", "")),
+            "CHANNEL": _value(event.get("channel", "44")),
+            "RSSI": _value("-67 dBm"),
+        },
+    }
+
+
+def _classic_entry(event: JsonObject, look: Lookup, device: JsonObject | None) -> JsonObject:
+    """A classic key no public source gives a v2 name for: sent under its classic key.
+
+    The message becomes a v2 template (``{DEVICE}``, ``{PORT}``…) with the key's parameters as
+    v2 parameter objects, so an entry carries everything the classic event did.
+    """
+    key: str = event["key"]
+    family = key[4:].partition("_")[0]
+    params: JsonObject = {}
+    if device is not None:
+        params["DEVICE"] = _device_param(device)
+    text = message_format(key)
+    message = event.get("msg", key)
+    if text is not None:
+        names = [name for _, name, _, _ in _FORMATTER.parse(text) if name]
+        message = text.format(**{n: "{" + _PARAMETER_NAMES.get(n, n.upper()) + "}" for n in names})
+        for name in names:
+            if name in _PARAMETER_NAMES or name not in event:
+                continue
+            mac = event[name]
+            if name in _DEVICE_FIELDS or name in {"ap_from", "ap_to"}:
+                other = look.device_by_mac.get(mac)
+                params[name.upper()] = _device_param(other) if other else _value(mac)
+            elif name in {"user", "guest", "client"} and mac in look.client_by_mac:
+                params[name.upper()] = _client_param(look.client_by_mac[mac])
+            else:
+                params[name.upper()] = _value(event[name])
+    category = "UNIFI_DEVICES" if device is not None else _CATEGORY.get(family, "UNKNOWN")
+    return {
+        "key": key,
+        "category": category,
+        "subcategory": _DEVICE_SUBCATEGORY if device is not None else "UNKNOWN",
+        "severity": "HIGH" if event.get("is_negative") else "LOW",
+        "target": "DEVICE" if device is not None else "SYSTEM",
+        "type": "DEVICE_CONNECTION" if device is not None else "SYSTEM",
+        "title_raw": key,
+        "message_raw": message,
+        "parameters": params,
+    }
+
+
+def _client_param(client: JsonObject) -> JsonObject:
+    return {
+        "id": client["mac"],
+        "name": client["name"],
+        "hostname": client["name"],
+        "ip": client["ip"],
+    }
+
+
 def _client_entry(event: JsonObject, look: Lookup) -> JsonObject:
     v2_key, subcategory, title, message = _CLIENT_KEYS[event["key"]]
-    client = look.client_by_mac[event["user"]]
-    params: JsonObject = {
-        "CLIENT": {
-            "id": client["mac"],
-            "name": client["name"],
-            "hostname": client["name"],
-            "ip": client["ip"],
-        }
-    }
+    client = look.client_by_mac[event.get("user") or event["guest"]]
+    params: JsonObject = {"CLIENT": _client_param(client)}
     if "ap_from" in event:
         params["DEVICE_FROM"] = _device_param(look.device_by_mac[event["ap_from"]])
         params["DEVICE_TO"] = _device_param(look.device_by_mac[event["ap_to"]])
@@ -221,31 +325,34 @@ def _client_entry(event: JsonObject, look: Lookup) -> JsonObject:
     }
 
 
+def _event_device(event: JsonObject, look: Lookup) -> JsonObject | None:
+    """The device a classic event is about.
+
+    Its family's own field first (a console's ``dm`` before the ``gw`` it also carries), then
+    any device field.
+    """
+    family = event["key"][4:].partition("_")[0]
+    own = DEVICE_SUBJECTS[family][0] if family in DEVICE_SUBJECTS else None
+    for field in (own, *_DEVICE_FIELDS):
+        if field and field in event and event[field] in look.device_by_mac:
+            device: JsonObject = look.device_by_mac[event[field]]
+            return device
+    return None
+
+
 def _entry(event: JsonObject, look: Lookup) -> JsonObject:
     key: str = event["key"]
-    field = next((f for f in ("ap", "sw", "gw") if f in event), None)
+    action = key[4:].partition("_")[2]
+    device = _event_device(event, look)
     fields: JsonObject
     if key in _CLIENT_KEYS:
         fields = _client_entry(event, look)
-    elif field is not None and key.startswith("EVT_") and key[7:] in _DEVICE_KEYS:
-        fields = _device_entry(event, look, field)
+    elif device is not None and action in _DEVICE_KEYS:
+        fields = _device_entry(event, action, device)
+    elif device is not None and key == "EVT_AP_DetectRogueAP":
+        fields = _rogue_entry(event, device)
     else:
-        # A classic key this table does not know keeps its classic name (the normaliser leaves
-        # it as it is, like a v2 name it does not know).
-        message = event.get("msg", key)
-        fields = {
-            "key": key,
-            "category": "UNKNOWN",
-            "subcategory": "UNKNOWN",
-            "severity": "LOW",
-            "target": "SYSTEM",
-            "type": "SYSTEM",
-            "title_raw": key,
-            "message_raw": message,
-            "parameters": {"DEVICE": _device_param(look.device_by_mac[event[field]])}
-            if field is not None
-            else {},
-        }
+        fields = _classic_entry(event, look, device)
     return {
         "id": object_id("system-log", event["_id"]),
         "event": _event_name(fields["key"]),

@@ -114,12 +114,21 @@ def family(code: str | None) -> Family:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeviceType:
-    """One ``stat/device`` ``type``: what it is and whether the site depends on it."""
+    """One ``stat/device`` ``type``: what it is and whether the site depends on it.
+
+    Attributes:
+        code: the type (``udm``).
+        noun: what it is, in plain words.
+        family: the event family its own events use.
+        critical: the whole site depends on it (a console or a gateway).
+        routes: it is the site's gateway (its outage takes the internet away).
+    """
 
     code: str
     noun: str
     family: str
     critical: bool = False
+    routes: bool = False
 
 
 DEVICE_TYPES: Final[Mapping[str, DeviceType]] = MappingProxyType(
@@ -128,12 +137,12 @@ DEVICE_TYPES: Final[Mapping[str, DeviceType]] = MappingProxyType(
         for t in (
             DeviceType(code="uap", noun="access point", family="AP"),
             DeviceType(code="usw", noun="switch", family="SW"),
-            DeviceType(code="ugw", noun="gateway", family="GW", critical=True),
-            DeviceType(code="uxg", noun="gateway", family="XG", critical=True),
-            DeviceType(code="uxgpro", noun="gateway", family="XG", critical=True),
-            DeviceType(code="ucg", noun="gateway", family="GW", critical=True),
-            DeviceType(code="udm", noun="console", family="DM", critical=True),
-            DeviceType(code="uck", noun="cloud key", family="DM"),
+            DeviceType(code="ugw", noun="gateway", family="GW", critical=True, routes=True),
+            DeviceType(code="uxg", noun="gateway", family="XG", critical=True, routes=True),
+            DeviceType(code="uxgpro", noun="gateway", family="XG", critical=True, routes=True),
+            DeviceType(code="ucg", noun="gateway", family="GW", critical=True, routes=True),
+            DeviceType(code="udm", noun="console", family="DM", critical=True, routes=True),
+            DeviceType(code="uck", noun="cloud key", family="DM", critical=True),
             DeviceType(code="ubb", noun="building bridge", family="BB"),
             DeviceType(code="ulte", noun="LTE backup", family="LTE"),
             DeviceType(code="usp", noun="smart power device", family="USP"),

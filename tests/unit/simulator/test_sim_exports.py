@@ -44,12 +44,14 @@ def test_imports_nothing_of_ours_but_errors():
 
 
 def test_scenarios_listed():
-    """SCENARIOS names demo first and the four hand-written scenarios plus busy-office."""
+    """SCENARIOS names demo first and the six hand-written scenarios plus busy-office."""
     assert simulator.SCENARIOS[0] == "demo"
     assert set(simulator.SCENARIOS) == {
         "demo",
         "quiet-home",
         "under-attack",
         "failing-hardware",
+        "console-trouble",
+        "every-event",
         "busy-office",
     }

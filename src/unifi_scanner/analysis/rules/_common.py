@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.names import device_key, device_kind, device_subject, is_critical
+from unifi_scanner.analysis.names import (
+    device_key,
+    device_kind,
+    device_mac,
+    device_subject,
+    is_critical,
+)
 from unifi_scanner.analysis.rule import EventRule
 
 if TYPE_CHECKING:
@@ -33,14 +39,34 @@ def policy_severity(event: Event, ctx: RuleContext) -> Severity:
     return Severity(policy.base)
 
 
+_ROUTES = (
+    "Everything at the site depends on it: while it is down, the whole site may be without "
+    "internet."
+)
+_MANAGES = (
+    "The controller runs on this console: while it is down nothing is managed or monitored, "
+    "and if the console is also the site's gateway the whole site is offline."
+)
+_SERVES = "Devices connected through it may have no network while it is down."
+
+
 def impact(event: Event, ctx: RuleContext) -> str:
-    """One sentence on what the device's trouble means for the site."""
-    if is_critical(event, ctx):
-        return (
-            "Everything at the site depends on it: while it is down, the whole site may be "
-            "without internet."
-        )
-    return "Devices connected through it may have no network while it is down."
+    """One sentence on what the device's trouble means for the site.
+
+    A gateway (or a console that is one, by its inventory type) routes the site; a console
+    known only from its events runs the controller; anything else serves what hangs off it.
+    """
+    device = ctx.device(device_mac(event))
+    kind = vocabulary.device_type(device.type) if device is not None else None
+    if kind is not None and kind.routes:
+        return _ROUTES
+    entry = vocabulary.lookup(event.key)
+    family = entry.family if entry is not None else None
+    if (kind is not None and kind.family == "DM") or (family is not None and family.code == "DM"):
+        return _MANAGES
+    if family is not None and family.critical and kind is None:
+        return _ROUTES
+    return _SERVES
 
 
 def device_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:

@@ -63,8 +63,12 @@ def _offline_check(device: Device, _ctx: RuleContext) -> Mapping[str, object] | 
         "model": device.model,
         "impact": (
             "Everything at the site depends on it, so the whole site may be without internet."
-            if kind.critical
-            else "Anything connected through it may be without network."
+            if kind.routes
+            else (
+                "The controller runs on it, so nothing is managed or monitored."
+                if kind.family == "DM"
+                else "Anything connected through it may be without network."
+            )
         ),
     }
 

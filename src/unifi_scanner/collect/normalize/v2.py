@@ -61,17 +61,21 @@ _ADVANCED: Final = re.compile(
     r"IPS Alert \d+:\s*(?P<category>[^.]+)\.\s*Signature\s+(?P<signature>.+?)\.?\s*(?:From:|$)"
 )
 #: v2 system-log name (version suffix removed) → the classic ``stat/event`` key the rules match.
-#: ``{D}`` becomes ``AP``, ``SW`` or ``GW`` from the device's model. Built from the vocabulary
-#: (:data:`unifi_scanner.vocabulary.V2_NAMES`, its ``classic`` names); sources and confidence:
-#: ``docs/v2-system-log.md``. A name missing here keeps its v2 key.
+#: ``{D}`` becomes ``AP``, ``SW``, ``GW``, ``DM``, ``BB`` or ``LTE`` from the device's model.
+#: Built from the vocabulary (:data:`unifi_scanner.vocabulary.V2_NAMES`, its ``classic``
+#: names); sources and confidence: ``docs/v2-system-log.md``. A name missing here keeps its
+#: v2 key.
 V2_TO_CLASSIC: Final[Mapping[str, str]] = MappingProxyType(
     {name.name: f"EVT_{name.family}_{name.action}" for name in V2_NAMES.values() if name.classic}
 )
-# Model prefixes, gateways first (``US`` would also match ``USG``).
+# Model prefixes, consoles and gateways first (``US`` would also match ``USG``).
 _KIND_BY_MODEL: Final = (
+    ("DM", ("UCK",)),  # a Cloud Key: a UniFi OS console that is not a gateway
+    ("BB", ("UBB",)),  # building bridges and the LTE backup before the AP prefixes
+    ("LTE", ("ULTE", "U-LTE")),
     ("GW", ("UGW", "USG", "UDM", "UDR", "UDW", "UXG", "UCG", "UX")),
     ("SW", ("USW", "US", "UDC")),
-    ("AP", ("UAP", "U6", "U7", "UAL", "UAC", "UAE", "UK", "E7", "UWB", "UDB", "ULR", "UBB")),
+    ("AP", ("UAP", "U6", "U7", "UAL", "UAC", "UAE", "UK", "E7", "UWB", "UDB", "ULR")),
 )
 _KIND_BY_PARAM: Final = (("GATEWAY", "GW"), ("SWITCH", "SW"), ("ACCESS_POINT", "AP"), ("AP", "AP"))
 _SUBSYSTEM: Final = {
@@ -189,7 +193,7 @@ def _model_kind(model: str | None) -> str | None:
 
 
 def _device_kind(parameters: Mapping[str, object]) -> str:
-    """``AP``, ``SW`` or ``GW``: by the device's model, else by its parameter name, else AP."""
+    """``AP``, ``SW``, ``GW`` or ``DM``: by the model, else by the parameter name, else AP."""
     for name in _DEVICE_PARAMS:
         value = parameters.get(name)
         if isinstance(value, dict):
@@ -206,7 +210,8 @@ def classic_key(raw: Mapping[str, object]) -> str | None:
     """The classic ``EVT_*`` key for a v2 system-log entry, or ``None`` when it has none.
 
     The entry's ``key`` is looked up with and without its version suffix, then its ``event``;
-    a generic device key (``DEVICE_UNREACHABLE``) gets ``AP``/``SW``/``GW`` from the device.
+    a generic device key (``DEVICE_UNREACHABLE``) gets ``AP``/``SW``/``GW``/``DM`` from the
+    device.
 
     Args:
         raw: the system-log entry.
@@ -247,14 +252,41 @@ def _classic_params(parameters: Mapping[str, object]) -> dict[str, object]:
     return extra
 
 
+_NOT_FLATTENED: Final = frozenset(
+    {*_DEVICE_PARAMS, *_CLIENT_PARAMS, "SRC_IP", "DST_IP", "DEVICE_FROM"}
+)
+
+
+def _flatten(parameters: Mapping[str, object], params: dict[str, object]) -> None:
+    """Every other parameter also under its lower-case name, as classic events carry it.
+
+    ``PORT: {"name": "8"}`` becomes ``port: "8"``; a parameter naming a device by MAC
+    (``AP_FROM: {"id": <mac>, "name": "AP-Hall"}``) becomes ``ap_from`` (the MAC) and
+    ``ap_from_name``. Names already in ``params`` are left alone.
+    """
+    for name, value in parameters.items():
+        lower = name.lower()
+        if name in _NOT_FLATTENED or lower in params:
+            continue
+        if isinstance(value, dict):
+            ident = as_mac(value.get("id"))
+            if ident and _MAC.fullmatch(ident):
+                params[lower] = ident
+                if label := as_str(value.get("name")):
+                    params.setdefault(f"{lower}_name", label)
+                continue
+        if text := _param_text(value):
+            params[lower] = text
+
+
 def event_from_system_log(item: object) -> Event:
     """Normalise one v2 ``system-log`` entry (source ``system_log``).
 
     A key :data:`V2_TO_CLASSIC` knows becomes the classic ``EVT_*`` key (the v2 key stays in
-    ``params["v2_key"]``, and roam/upgrade parameters gain their classic ``params`` names);
-    any other key is kept as it is. ``message`` is ``message_raw`` (else ``title_raw``) with
-    placeholders filled from ``parameters``; ``SRC_IP``/``DST_IP`` parameters also appear as
-    ``src_ip``/``dest_ip``.
+    ``params["v2_key"]``); any other key is kept as it is. Parameters also appear under their
+    classic ``params`` names (roam and upgrade aliases, then every other one in lower case).
+    ``message`` is ``message_raw`` (else ``title_raw``) with placeholders filled from
+    ``parameters``; ``SRC_IP``/``DST_IP`` parameters also appear as ``src_ip``/``dest_ip``.
     """
     raw = require_mapping(item)
     when = as_time(raw.get("timestamp")) or as_time(raw.get("time"))
@@ -278,8 +310,9 @@ def event_from_system_log(item: object) -> Event:
     subsystem = as_str(raw.get("subcategory"))
     if key is not None:
         params["v2_key"] = v2_key
-        params.update(_classic_params(parameters))
         subsystem = _SUBSYSTEM.get(key[4:6], subsystem)
+    params.update(_classic_params(parameters))
+    _flatten(parameters, params)
     severity = as_str(raw.get("severity"))
     return Event(
         id=event_id,
