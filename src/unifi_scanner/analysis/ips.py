@@ -18,6 +18,7 @@ import msgspec
 from unifi_scanner._addresses import Scope, scope
 from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info, refine, sid_family
 from unifi_scanner.collect.models import EventSource
+from unifi_scanner.collect.normalize import mac_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -290,9 +291,6 @@ def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) 
     )
 
 
-_MAC_TEXT: Final = re.compile(r"(?i)^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$")
-
-
 class _End(NamedTuple):
     """One end of a v2 threat entry.
 
@@ -311,10 +309,11 @@ def _log_end(parameters: Mapping[str, Any], side: str) -> _End:
     for kind in ("CLIENT", "DEVICE"):
         value = parameters.get(f"{side}_{kind}")
         if isinstance(value, dict):
-            ident = (
-                _text(value.get("mac")) or _text(value.get("id")) or _text(value.get("target_id"))
+            mac = (
+                mac_id(value.get("mac"))
+                or mac_id(value.get("id"))
+                or mac_id(value.get("target_id"))
             )
-            mac = ident if ident and _MAC_TEXT.match(ident) else None
             name = _text(value.get("name")) or _text(value.get("hostname"))
             return _End(_text(value.get("ip")), mac, name, known=True)
     return _End(_log_text(parameters.get(f"{side}_IP")), None, None, known=False)

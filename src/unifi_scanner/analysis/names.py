@@ -31,7 +31,9 @@ __all__ = [
     "is_critical",
     "link_subject",
     "param_text",
+    "port_tally",
     "readable_message",
+    "v2_parameter",
 ]
 
 _DEVICE_NAME_FIELDS: Final = tuple(
@@ -55,6 +57,31 @@ def param_text(event: Event, name: str) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def v2_parameter(event: Event, name: str) -> str | None:
+    """A v2 system-log parameter as text (``TRIGGER``, ``WAN_NAME``, ``ADMIN``…).
+
+    The normaliser also puts parameters under their lower-case names; the object under
+    ``parameters`` (its ``name``, else ``ip``, else ``id``) is read when that is missing.
+    """
+    text = param_text(event, name.lower())
+    if text:
+        return text
+    parameters = event.params.get("parameters")
+    value = parameters.get(name) if isinstance(parameters, dict) else None
+    if isinstance(value, dict):
+        for field in ("name", "ip", "id"):
+            found = value.get(field)
+            if isinstance(found, str | int) and not isinstance(found, bool) and str(found):
+                return str(found)
+    return None
+
+
+def port_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
+    """A ``tally`` of the port an event names (``port 8``), for the rules about ports."""
+    port = param_text(event, "port")
+    return (("port", f"port {port}" if port else "a port"),)
 
 
 def device_mac(event: Event) -> str | None:

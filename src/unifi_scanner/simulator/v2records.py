@@ -207,44 +207,41 @@ def _event_name(v2_key: str) -> str:
     return head if head and tail.lstrip("V").isdigit() else v2_key
 
 
+def _device_row(
+    row: tuple[str, str, str, str, str], kind: str, parameters: JsonObject
+) -> JsonObject:
+    """A device entry from its (key, category, severity, title, message) row."""
+    v2_key, category, severity, title, message = row
+    return {
+        "key": v2_key,
+        "category": category,
+        "subcategory": _DEVICE_SUBCATEGORY,
+        "severity": severity,
+        "target": "DEVICE",
+        "type": kind,
+        "title_raw": title,
+        "message_raw": message,
+        "parameters": parameters,
+    }
+
+
 def _device_entry(event: JsonObject, action: str, device: JsonObject) -> JsonObject:
-    v2_key, category, severity, title, message = _DEVICE_KEYS[action]
     params: JsonObject = {"DEVICE": _device_param(device)}
     for name in ("version_from", "version_to", "port"):
         if name in event:
             params[name.upper()] = _value(event[name])
-    return {
-        "key": v2_key,
-        "category": category,
-        "subcategory": _DEVICE_SUBCATEGORY,
-        "severity": severity,
-        "target": "DEVICE",
-        "type": "DEVICE_CONNECTION",
-        "title_raw": title,
-        "message_raw": message,
-        "parameters": params,
-    }
+    return _device_row(_DEVICE_KEYS[action], "DEVICE_CONNECTION", params)
 
 
 def _rogue_entry(event: JsonObject, device: JsonObject) -> JsonObject:
-    v2_key, category, severity, title, message = _ROGUE_AP
-    return {
-        "key": v2_key,
-        "category": category,
-        "subcategory": _DEVICE_SUBCATEGORY,
-        "severity": severity,
-        "target": "DEVICE",
-        "type": "ROGUE_ACCESS_POINT",
-        "title_raw": title,
-        "message_raw": message,
-        "parameters": {
-            "NEAREST_AP": _device_param(device),
-            "ESSID": _value(event.get("essid", "")),
-            "MAC": _value(event.get("mac", "")),
-            "CHANNEL": _value(event.get("channel", "44")),
-            "RSSI": _value("-67 dBm"),
-        },
+    params = {
+        "NEAREST_AP": _device_param(device),
+        "ESSID": _value(event.get("essid", "")),
+        "MAC": _value(event.get("mac", "")),
+        "CHANNEL": _value(event.get("channel", "44")),
+        "RSSI": _value("-67 dBm"),
     }
+    return _device_row(_ROGUE_AP, "ROGUE_ACCESS_POINT", params)
 
 
 def _classic_entry(event: JsonObject, look: Lookup, device: JsonObject | None) -> JsonObject:

@@ -90,3 +90,23 @@ def test_an_event_with_an_overflowing_date_is_skipped_not_fatal():
     bad = {"_id": "b", "key": "EVT_WU_Roam", "time": 10**30}
     result = normalize_all(event_from_classic, [bad, good], what="events")
     assert [e.id for e in result.items] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("AA:BB:CC:00:00:01", "aa:bb:cc:00:00:01"),
+        (" 00:00:00:00:00:0a ", "00:00:00:00:00:0a"),
+        ("192.168.1.5", None),  # an IP in a v2 parameter's id
+        ("5f2c1a0e9b1d4c0012345678", None),  # a database id
+        ("aa:bb:cc:00:00", None),
+        ("xx:xx:xx:xx:xx:xx", None),  # a redacted MAC names nothing
+        (None, None),
+        (7, None),
+    ],
+)
+def test_mac_id_only_accepts_mac_addresses(value, expected):
+    """mac_id reads a MAC from a v2 parameter id, and nothing else that sits there."""
+    from unifi_scanner.collect.normalize import mac_id
+
+    assert mac_id(value) == expected

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.names import param_text
+from unifi_scanner.analysis.names import param_text, v2_parameter
 from unifi_scanner.analysis.rule import EventRule
 from unifi_scanner.analysis.rules._common import at_least, policy_severity
 
@@ -26,20 +26,9 @@ __all__ = ["ADMIN_RULES", "admin_name"]
 _WRAPPED = re.compile(r"^\s*Admin\[\s*(?P<name>.*?)\s*\]\s*$")
 
 
-def _parameter(event: Event, name: str) -> str | None:
-    parameters = event.params.get("parameters")
-    value = parameters.get(name) if isinstance(parameters, dict) else None
-    if isinstance(value, dict):
-        for field in ("name", "ip", "id"):
-            text = value.get(field)
-            if isinstance(text, str) and text:
-                return text
-    return None
-
-
 def admin_name(event: Event) -> str | None:
     """The admin an event names: ``admin`` (``Admin[anna]`` unwrapped) or a v2 ``ADMIN``."""
-    text = param_text(event, "admin") or _parameter(event, "ADMIN")
+    text = param_text(event, "admin") or v2_parameter(event, "ADMIN")
     if text is None:
         return None
     wrapped = _WRAPPED.match(text)
@@ -51,7 +40,7 @@ def _login_subject(event: Event, _ctx: RuleContext) -> str:
 
 
 def _login_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
-    yield ("address", param_text(event, "ip") or _parameter(event, "IP") or "unknown")
+    yield ("address", param_text(event, "ip") or v2_parameter(event, "IP") or "unknown")
 
 
 ADMIN_LOGIN_FAILED = EventRule(

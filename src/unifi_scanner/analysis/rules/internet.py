@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.names import device_key, device_mac, device_subject, param_text
+from unifi_scanner.analysis.names import (
+    device_key,
+    device_mac,
+    device_subject,
+    param_text,
+    v2_parameter,
+)
 from unifi_scanner.analysis.rules._common import at_least, device_rule
 
 if TYPE_CHECKING:
@@ -31,23 +37,14 @@ def _wan_name(event: Event, ctx: RuleContext) -> str:
     return device_subject(event, ctx) if device_mac(event) or event.device_name else "your gateway"
 
 
-def _v2_text(event: Event, name: str) -> str | None:
-    parameters = event.params.get("parameters")
-    value = parameters.get(name) if isinstance(parameters, dict) else None
-    if isinstance(value, dict):
-        text = value.get("name") or value.get("id")
-        return str(text) if text else None
-    return None
-
-
 def _change_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
     iface, state = param_text(event, "iface"), param_text(event, "state")
     if iface or state:
         return (("change", f"{iface or 'a WAN interface'} became {state or 'different'}"),)
     entry = vocabulary.lookup(event.key)
     what = entry.action.says if entry is not None else "changed"
-    line = _v2_text(event, "WAN_NAME") or _v2_text(event, "WAN_ID")
-    isp = _v2_text(event, "ISP_NAME")
+    line = v2_parameter(event, "WAN_NAME") or v2_parameter(event, "WAN_ID")
+    isp = v2_parameter(event, "ISP_NAME")
     where = " ".join(part for part in (line, f"({isp})" if isp else None) if part)
     return (("change", f"{what}: {where}" if where else what),)
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.names import device_subject, link_subject, param_text
+from unifi_scanner.analysis.names import (
+    device_subject,
+    link_subject,
+    param_text,
+    port_tally,
+    v2_parameter,
+)
 from unifi_scanner.analysis.rule import EventRule
 from unifi_scanner.analysis.rules._common import at_least, device_rule, policy_severity
 
@@ -22,14 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["NETWORK_RULES"]
 
 
-def _port_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
-    port = param_text(event, "port")
-    return (("port", f"port {port}" if port else "a port"),)
-
-
 NETWORK_LOOP = device_rule(
     id="network.loop",
-    tally=_port_tally,
+    tally=port_tally,
     title="A network loop was detected on {subject} ({port_list})",
     explanation=(
         "The {kind} {subject} saw its own traffic come back on {port_list} ({times}): a cable "
@@ -48,7 +49,7 @@ NETWORK_LOOP = device_rule(
 
 STP_BLOCKING = device_rule(
     id="network.stp_blocking",
-    tally=_port_tally,
+    tally=port_tally,
     escalate=at_least((5, Severity.MEDIUM)),
     title="{subject} blocked {port_list} to prevent a loop {times}",
     explanation=(
@@ -154,7 +155,7 @@ WIRELESS_UPLINK = EventRule(
 
 PORT_ERRORS = device_rule(
     id="port.errors",
-    tally=_port_tally,
+    tally=port_tally,
     escalate=at_least((5, Severity.MEDIUM)),
     title="{subject} saw transmission errors on {port_list}",
     explanation=(
@@ -191,16 +192,7 @@ NETWORK_SERVICE = EventRule(
 
 
 def _conflict_key(event: Event, _ctx: RuleContext) -> str:
-    return param_text(event, "ip") or _ip_parameter(event) or "an address"
-
-
-def _ip_parameter(event: Event) -> str | None:
-    parameters = event.params.get("parameters")
-    value = parameters.get("IP") if isinstance(parameters, dict) else None
-    if isinstance(value, dict):
-        text = value.get("name") or value.get("id")
-        return str(text) if text else None
-    return None
+    return param_text(event, "ip") or v2_parameter(event, "IP") or "an address"
 
 
 IP_CONFLICT = EventRule(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.names import param_text
+from unifi_scanner.analysis.names import param_text, port_tally
 from unifi_scanner.analysis.rules._common import at_least, device_rule
 
 if TYPE_CHECKING:
@@ -14,11 +14,6 @@ if TYPE_CHECKING:
     from unifi_scanner.collect.models import Event
 
 __all__ = ["POWER_RULES"]
-
-
-def _port_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
-    port = param_text(event, "port")
-    return (("port", f"port {port}" if port else "a port"),)
 
 
 DEVICE_OVERHEATING = device_rule(
@@ -40,7 +35,7 @@ DEVICE_OVERHEATING = device_rule(
 
 POE_OVERLOAD = device_rule(
     id="poe.overload",
-    tally=_port_tally,
+    tally=port_tally,
     title="{subject} overloaded Power over Ethernet on {port_list} {times}",
     explanation=(
         "The {kind} {subject} could not deliver the power that the device on {port_list} "
@@ -62,7 +57,7 @@ POE_OVERLOAD = device_rule(
 
 POE_DISCONNECT = device_rule(
     id="poe.disconnect",
-    tally=_port_tally,
+    tally=port_tally,
     escalate=at_least((3, Severity.MEDIUM)),
     title="{subject} cut Power over Ethernet on {port_list} {times}",
     explanation=(

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.ips import Direction, IpsAlert, Triage, is_threat_event, parse_alert
-from unifi_scanner.analysis.names import client_key, client_subject, device_subject, param_text
+from unifi_scanner.analysis.names import (
+    client_key,
+    client_subject,
+    device_subject,
+    param_text,
+    v2_parameter,
+)
 from unifi_scanner.analysis.rule import EventRule
 from unifi_scanner.analysis.rules._common import at_least, device_rule, policy_severity
 from unifi_scanner.analysis.signatures import Kind, advice
@@ -232,18 +238,7 @@ IPS_ENGINE_EVENT = EventRule(
 
 
 def _trigger(event: Event) -> str:
-    return _parameter_text(event, "TRIGGER") or "a firewall rule"
-
-
-def _parameter_text(event: Event, name: str) -> str | None:
-    parameters = event.params.get("parameters")
-    value = parameters.get(name) if isinstance(parameters, dict) else None
-    if isinstance(value, dict):
-        for field in ("name", "ip", "id"):
-            text = value.get(field)
-            if isinstance(text, str) and text:
-                return text
-    return None
+    return v2_parameter(event, "TRIGGER") or "a firewall rule"
 
 
 def _blocked_source(event: Event, ctx: RuleContext) -> str:
@@ -251,7 +246,7 @@ def _blocked_source(event: Event, ctx: RuleContext) -> str:
         return client_subject(event, ctx)
     if event.device_mac or event.device_name:
         return device_subject(event, ctx)
-    return param_text(event, "src_ip") or _parameter_text(event, "SRC_IP") or "a device"
+    return param_text(event, "src_ip") or v2_parameter(event, "SRC_IP") or "a device"
 
 
 def _blocked_key(event: Event, ctx: RuleContext) -> str:
@@ -268,7 +263,7 @@ def _blocked_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
 
 
 def _blocked_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
-    target = param_text(event, "dest_ip") or _parameter_text(event, "DST_IP") or "unknown"
+    target = param_text(event, "dest_ip") or v2_parameter(event, "DST_IP") or "unknown"
     return (("destination", target),)
 
 
@@ -296,7 +291,7 @@ FIREWALL_BLOCKED = EventRule(
 
 
 def _honeypot_fields(event: Event, _ctx: RuleContext) -> Mapping[str, object]:
-    return {"target": param_text(event, "dest_ip") or _parameter_text(event, "DST_IP") or "it"}
+    return {"target": param_text(event, "dest_ip") or v2_parameter(event, "DST_IP") or "it"}
 
 
 HONEYPOT = EventRule(

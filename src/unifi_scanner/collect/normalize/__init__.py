@@ -4,6 +4,7 @@ Missing fields never crash; an item that cannot be used at all raises ``ValueErr
 and counted by :func:`normalize_all`).
 """
 
+from unifi_scanner.collect.normalize._coerce import mac_id
 from unifi_scanner.collect.normalize.events import (
     IPS_KEY,
     event_from_alarm,
@@ -46,6 +47,7 @@ __all__ = [
     "event_from_websocket",
     "events_from_websocket_frame",
     "fill_placeholders",
+    "mac_id",
     "normalize_all",
     "site_from_payload",
     "temperatures_from_payload",

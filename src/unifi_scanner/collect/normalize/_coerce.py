@@ -19,6 +19,7 @@ __all__ = [
     "as_mac",
     "as_str",
     "as_time",
+    "mac_id",
     "require_mapping",
     "synthetic_id",
     "without",
@@ -87,6 +88,19 @@ def as_mac(value: object) -> str | None:
     """Return a MAC address lower-case, or ``None`` when it is not a string."""
     text = as_str(value)
     return text.strip().lower() if text else None
+
+
+_MAC_ADDRESS: Final = re.compile(r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}")
+
+
+def mac_id(value: object) -> str | None:
+    """``value`` lower-case when it is a MAC address (``aa:bb:…``), else ``None``.
+
+    v2 parameter objects carry a client's or device's MAC in ``id``, but the same ``id`` holds
+    an IP or a database id on other parameters: only a real MAC counts.
+    """
+    mac = as_mac(value)
+    return mac if mac and _MAC_ADDRESS.fullmatch(mac) else None
 
 
 def as_time(value: object) -> datetime | None:

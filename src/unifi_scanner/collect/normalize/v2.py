@@ -18,6 +18,7 @@ from unifi_scanner.collect.normalize._coerce import (
     as_mac,
     as_str,
     as_time,
+    mac_id,
     require_mapping,
     synthetic_id,
     without,
@@ -56,7 +57,6 @@ _DEVICE_PARAMS: Final = (
 # SRC_CLIENT before DST_CLIENT: a threat or firewall entry is about the client that sent the
 # traffic when one is known (``*_KNOWN_SOURCE_CLIENT``), else the one it was aimed at.
 _CLIENT_PARAMS: Final = ("CLIENT", "SRC_CLIENT", "DST_CLIENT", "USER", "GUEST")
-_MAC: Final = re.compile(r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}")
 _ADVANCED: Final = re.compile(
     r"IPS Alert \d+:\s*(?P<category>[^.]+)\.\s*Signature\s+(?P<signature>.+?)\.?\s*(?:From:|$)"
 )
@@ -165,8 +165,7 @@ def _subject(
         mac = as_mac(value.get("mac"))
         if mac is None:
             for field in ("id", "target_id"):
-                candidate = as_mac(value.get(field))
-                if candidate and _MAC.fullmatch(candidate):
+                if candidate := mac_id(value.get(field)):
                     mac = candidate
                     break
         return mac, as_str(value.get("name")) or as_str(value.get("hostname"))
@@ -269,8 +268,8 @@ def _flatten(parameters: Mapping[str, object], params: dict[str, object]) -> Non
         if name in _NOT_FLATTENED or lower in params:
             continue
         if isinstance(value, dict):
-            ident = as_mac(value.get("id"))
-            if ident and _MAC.fullmatch(ident):
+            ident = mac_id(value.get("id"))
+            if ident:
                 params[lower] = ident
                 if label := as_str(value.get("name")):
                     params.setdefault(f"{lower}_name", label)
