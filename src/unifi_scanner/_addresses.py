@@ -94,6 +94,10 @@ def scope(ip: object) -> Scope:
 
 def is_inside(ip: object) -> bool:
     """Whether ``ip`` is an address inside the network (see :func:`scope`)."""
+    if isinstance(ip, str):
+        first, dot, _ = ip.partition(".")
+        if dot and first.isdigit() and first not in _INSIDE_FIRST_OCTETS:
+            return False  # outside, or no address at all: not inside either way (no parsing)
     return scope(ip) is Scope.INSIDE
 
 

@@ -79,8 +79,13 @@ def _ips_client(item: Mapping[str, object]) -> str | None:
 
 
 _BASE_CONSUMED: Final = frozenset({"_id", "key", "time", "subsystem", "msg", "hostname"})
-_NAME_SUFFIXES: Final = ("_name", "_displayName")
 _DEVICE_ACTORS: Final = frozenset({Actor.DEVICE, Actor.ADMIN})  # an admin event may name a device
+# field -> (its name field, its display-name field): made once, not per event
+_NAME_KEYS: Final = {
+    field: (f"{field}_name", f"{field}_displayName")
+    for field in (*DEVICE_FIELDS, *_CLIENT_KEYS, "mac")
+}
+_ANY_DEVICE_FIELD: Final = frozenset((*DEVICE_FIELDS, "mac"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -102,13 +107,14 @@ def _device_name(params: dict[str, object], field: str, mac: str) -> str | None:
     ``<field>_name``, ``<field>_displayName``, else the name fields of any other device field
     that carries the same MAC (a console's events name it as ``gw_displayName`` too).
     """
-    name = as_str(params.pop(f"{field}_name", None)) or as_str(params.get(f"{field}_displayName"))
+    name_key, display_key = _NAME_KEYS[field]
+    name = as_str(params.pop(name_key, None)) or as_str(params.get(display_key))
     if name:
         return name
-    for other in DEVICE_FIELDS:
-        if other != field and as_mac(params.get(other)) == mac:
-            for suffix in _NAME_SUFFIXES:
-                name = as_str(params.get(f"{other}{suffix}"))
+    for other in _ANY_DEVICE_FIELD.intersection(params):  # only the fields the event has
+        if other != field and as_mac(params[other]) == mac:
+            for other_key in _NAME_KEYS[other]:
+                name = as_str(params.get(other_key))
                 if name:
                     return name
     return None
@@ -118,8 +124,8 @@ def _client_name(raw: Mapping[str, object], field: str | None) -> str | None:
     name = as_str(raw.get("hostname"))
     if name or field is None:
         return name
-    for suffix in _NAME_SUFFIXES:
-        name = as_str(raw.get(f"{field}{suffix}"))
+    for name_key in _NAME_KEYS[field]:
+        name = as_str(raw.get(name_key))
         if name:
             return name
     return None
@@ -135,11 +141,12 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
     params = without(raw, _BASE_CONSUMED)  # what is lifted into a field leaves params below
 
     device_mac = device_name = None
-    for name in _device_fields(key):
-        if name in params and (device_mac := as_mac(params[name])):
-            device_name = _device_name(params, name, device_mac)
-            del params[name]
-            break
+    if not _ANY_DEVICE_FIELD.isdisjoint(params):  # most client and IPS items name no device
+        for name in _device_fields(key):
+            if name in params and (device_mac := as_mac(params[name])):
+                device_name = _device_name(params, name, device_mac)
+                del params[name]
+                break
     device_mac = device_mac or None  # a blank MAC ("  ") names no device
     client_mac = client_field = None
     for name in _CLIENT_KEYS:

@@ -237,6 +237,12 @@ def _classic_template(name: str) -> str | None:
     return V2_TO_CLASSIC.get(name) or V2_TO_CLASSIC.get(bare_name(name))
 
 
+_CLIENT_PARAM_SET: Final = frozenset(_CLIENT_PARAMS)
+_CLASSIC_PARAM_NAMES: Final = frozenset(
+    {"DEVICE_FROM", "DEVICE_TO", *(wire for wire, _ in _PARAM_ALIASES)}
+)
+
+
 def _classic_params(parameters: Mapping[str, object]) -> dict[str, object]:
     extra: dict[str, object] = {}
     for wire, ours in (("DEVICE_FROM", "ap_from"), ("DEVICE_TO", "ap_to")):
@@ -256,6 +262,12 @@ _NOT_FLATTENED: Final = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1024)
+def _flat_name(name: str) -> str | None:
+    """The lower-case name a parameter is flattened to, or ``None`` for one never flattened."""
+    return None if name in _NOT_FLATTENED else name.lower()
+
+
 def _flatten(parameters: Mapping[str, object], params: dict[str, object]) -> None:
     """Every other parameter also under its lower-case name, as classic events carry it.
 
@@ -264,13 +276,13 @@ def _flatten(parameters: Mapping[str, object], params: dict[str, object]) -> Non
     ``ap_from_name``. Names already in ``params`` are left alone.
     """
     for name, value in parameters.items():
-        lower = name.lower()
-        if name in _NOT_FLATTENED or lower in params:
+        lower = _flat_name(name)
+        if lower is None or lower in params:
             continue
         if isinstance(value, dict):
-            ident = mac_id(value.get("id"))
-            if ident:
-                params[lower] = ident
+            ident = value.get("id")
+            if type(ident) is str and ":" in ident and (mac := mac_id(ident)):
+                params[lower] = mac
                 if label := as_str(value.get("name")):
                     params.setdefault(f"{lower}_name", label)
                 continue
@@ -300,7 +312,9 @@ def event_from_system_log(item: object) -> Event:
         as_str(raw.get("id")) or as_str(raw.get("_id")) or synthetic_id(v2_key, when, message)
     )
     device_mac, device_name = _subject(parameters, _DEVICE_PARAMS)
-    client_mac, client_name = _subject(parameters, _CLIENT_PARAMS)
+    client_mac = client_name = None
+    if not _CLIENT_PARAM_SET.isdisjoint(parameters):  # threat entries often name no client
+        client_mac, client_name = _subject(parameters, _CLIENT_PARAMS)
     params = without(raw, _LOG_CONSUMED)
     for wire, ours in (("SRC_IP", "src_ip"), ("DST_IP", "dest_ip")):
         if wire in parameters and (address := _ip(parameters[wire])):
@@ -310,7 +324,8 @@ def event_from_system_log(item: object) -> Event:
     if key is not None:
         params["v2_key"] = v2_key
         subsystem = _SUBSYSTEM.get(key[4:6], subsystem)
-    params.update(_classic_params(parameters))
+    if not _CLASSIC_PARAM_NAMES.isdisjoint(parameters):
+        params.update(_classic_params(parameters))
     _flatten(parameters, params)
     severity = as_str(raw.get("severity"))
     return Event(
