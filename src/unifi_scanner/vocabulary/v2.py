@@ -68,7 +68,7 @@ V2_NAMES: Final[Mapping[str, V2Name]] = MappingProxyType(
             _twin("CLIENT_ROAMED", "WU", "Roam", "verified", "S3, S4, S5"),
             _twin("CLIENT_CONNECTED_WIRED", "LU", "Connected", "verified", "S5, R8"),
             _twin("CLIENT_DISCONNECTED_WIRED", "LU", "Disconnected", "verified", "S4, S5, R1"),
-            _own("CLIENT_IP_CONFLICT", "LU", "IpConflict", "seen", "S8, R8, R19"),
+            _own("CLIENT_IP_CONFLICT", "LU", "IpConflict", "seen", "S8, R8"),
             _own("CLIENT_IP_CONFLICT_BULK", "LU", "IpConflict", "seen", "S8"),
             # UniFi devices.
             _twin("DEVICE_UNREACHABLE", _D, "Lost_Contact", "seen", "S8, R8"),

@@ -364,3 +364,22 @@ def test_the_table_writer_updates_only_between_its_markers(tmp_path):
     assert text.endswith("after\n")
     assert vocabulary.markdown_table() in text
     assert vocabulary.write_into(doc) is False
+
+
+def test_every_v2_source_is_documented():
+    """Each v2 name cites sources that docs/v2-system-log.md lists, and is in its key table."""
+    doc = (RULES_DOC.parent / "v2-system-log.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (S\d+|R\d+)(?:, (R\d+))? \|", doc, flags=re.MULTILINE))
+    refs = {ref for pair in listed for ref in pair if ref}
+    table = doc.split("## Key table", 1)[1].split("\n## ", 1)[0]
+    tokens = re.findall(r"`(…?[A-Z_]+)`", table)
+    full = {t for t in tokens if not t.startswith("…")}
+    suffixes = {t[1:] for t in tokens if t.startswith("…")}
+    for name, spec in vocabulary.V2_NAMES.items():
+        cited = {ref.strip() for ref in spec.source.split(",")} - {"-"}
+        assert cited <= refs, name
+        shorthand = any(
+            name.endswith(suffix) and any(f.startswith(name[: -len(suffix)]) for f in full)
+            for suffix in suffixes
+        )
+        assert name in full or shorthand, name
