@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
 __all__ = [
+    "COMPROMISE_WORDS",
     "SID_FAMILIES",
     "SIGNATURE_HINTS",
     "FamilyInfo",
     "Kind",
     "advice",
     "family_info",
+    "mentions_compromise",
     "refine",
+    "sid_family",
 ]
 
 
@@ -313,6 +317,27 @@ SIGNATURE_HINTS: tuple[tuple[str, str], ...] = (
 """Phrases in a signature's name (lower-case) that say more than its family word: ``ET DROP
 Dshield Block Listed Source`` is DShield's list, not Spamhaus's; ``ET POLICY Crypto Coin Miner
 Login`` is a coin miner. A hint never turns a threat family into something milder."""
+
+COMPROMISE_WORDS: tuple[str, ...] = (
+    "malware",
+    "trojan",
+    "ransomware",
+    "backdoor",
+    "botnet",
+    "infostealer",
+    "stealer",
+    "exploit kit",
+)
+"""Words in a signature's name that point to a compromised device even when the signature is filed
+under a milder family (``ET INFO``, ``ET HUNTING``…): from an inside host they are never low."""
+
+
+@functools.lru_cache(maxsize=4096)
+def mentions_compromise(signature: str) -> bool:
+    """Whether a signature's name mentions compromise (:data:`COMPROMISE_WORDS`)."""
+    text = signature.lower()
+    return any(word in text for word in COMPROMISE_WORDS)
+
 
 SID_FAMILIES: tuple[tuple[range, str], ...] = (
     (range(2_400_000, 2_401_000), "DROP"),  # ET DROP Spamhaus DROP Listed Traffic

@@ -313,3 +313,29 @@ def test_an_inside_coin_miner_under_et_policy_is_not_low():
     )
     assert finding.rule == "ips.inside_threat"
     assert finding.severity is Severity.SEVERE
+
+
+@pytest.mark.parametrize(
+    ("signature", "severity"),
+    [
+        ("ET INFO Possible Trojan Download via PowerShell", Severity.MEDIUM),
+        ("ET HUNTING Suspicious Ransomware Note Filename", Severity.MEDIUM),
+        ("ET INFO Dropbox.com Offsite File Backup in Use", Severity.LOW),
+    ],
+)
+def test_inside_notices_that_mention_compromise_are_at_least_medium(signature, severity):
+    """A milder family's signature naming malware, from an inside host, is never low."""
+    [finding] = _analyse(
+        {
+            "_id": "n",
+            "time": T0,
+            "src_ip": "192.168.1.61",
+            "src_mac": "00:00:00:00:00:61",
+            "dest_ip": "45.1.2.3",
+            "inner_alert_action": "allowed",
+            "inner_alert_signature": signature,
+            "inner_alert_signature_id": 2_030_000,
+        },
+        ips=True,
+    )
+    assert (finding.rule, finding.severity) == ("ips.inside_other", severity)

@@ -19,7 +19,7 @@ from unifi_scanner.analysis.names import (
 )
 from unifi_scanner.analysis.rule import EventRule
 from unifi_scanner.analysis.rules._common import at_least, device_rule, policy_severity
-from unifi_scanner.analysis.signatures import Kind, advice
+from unifi_scanner.analysis.signatures import Kind, advice, mentions_compromise
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -121,6 +121,8 @@ def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:
     found = alert(event, ctx)
     risky = found.info.kind in {Kind.SCAN, Kind.ATTACK}
     if risky and found.direction is Direction.INTERNAL and not found.blocked:
+        return Severity.MEDIUM
+    if mentions_compromise(found.signature):  # "ET INFO … Trojan …" from an inside host
         return Severity.MEDIUM
     return Severity.LOW
 
