@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_BADGES",
     "MAX_DISTINCT",
+    "MAX_EPISODE_STARTS",
     "MAX_EXAMPLES",
     "Aggregate",
     "Group",
@@ -28,6 +29,7 @@ __all__ = [
 MAX_DISTINCT = 20_000  # distinct subjects a roll-up counts exactly
 MAX_EXAMPLES = 3
 MAX_BADGES = MAX_EXAMPLES * 3
+MAX_EPISODE_STARTS = 256  # episode starts a group keeps, so that merged parts count exactly
 _RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.SEVERE: 2}
 _MAX_TALLY_VALUES = 64
 
@@ -36,7 +38,9 @@ class Group:
     """One (rule, subject) group being built while events stream past."""
 
     __slots__ = (
+        "_episode_span",
         "_episode_start",
+        "_episode_starts",
         "_last_badges",
         "badges",
         "count",
@@ -68,6 +72,8 @@ class Group:
         self.score = 0.0  # orders a summary's examples (and eviction among equals)
         self.episodes = 0  # runs of events close together (only for rules that ask)
         self._episode_start: datetime | None = None
+        self._episode_span: timedelta | None = None
+        self._episode_starts: list[datetime] = []  # the first MAX_EPISODE_STARTS, for merging
 
     def episode(self, time: datetime | None, span: timedelta) -> None:
         """Count ``time`` into the group's episodes.
@@ -76,6 +82,7 @@ class Group:
         event (a window, not a chain: a line that flaps every minute is many episodes, while two
         interfaces flipping a second apart are one).
         """
+        self._episode_span = span
         start = self._episode_start
         if time is None:
             if start is None:
@@ -84,6 +91,30 @@ class Group:
         if start is None or abs(time - start) > span:
             self.episodes += 1
             self._episode_start = time
+            if len(self._episode_starts) < MAX_EPISODE_STARTS:
+                self._episode_starts.append(time)
+
+    def _merge_episodes(self, other: Group) -> None:
+        """Count the episodes of both parts as one pass would, when both kept every start.
+
+        An episode cut in two by the split (its first events in one part, the rest in the
+        other) counts once; with more starts than are kept, the counts are added.
+        """
+        span = self._episode_span or other._episode_span
+        mine, theirs = self._episode_starts, other._episode_starts
+        complete = len(mine) == self.episodes and len(theirs) == other.episodes
+        if span is None or not complete:
+            self.episodes += other.episodes
+            return
+        starts: list[datetime] = []
+        for moment in sorted((*mine, *theirs)):
+            if not starts or moment - starts[-1] > span:
+                starts.append(moment)
+        self.episodes = len(starts)
+        self._episode_starts = starts[:MAX_EPISODE_STARTS]
+        self._episode_span = span
+        if len(starts) > MAX_EPISODE_STARTS:
+            self._episode_starts = []  # not complete any more: later merges add counts
 
     def name(self, display: str) -> None:
         """Offer a display name; kept only while the group is still shown by its key."""
@@ -147,7 +178,7 @@ class Group:
         self.name(other.display if other.display != other.subject else "")
         self.score = max(self.score, other.score)
         self.count += other.count
-        self.episodes += other.episodes  # an episode cut in two by the split counts twice
+        self._merge_episodes(other)
         if _RANK[other.severity] > _RANK[self.severity]:
             self.severity = other.severity
         for moment in (other.first_seen, other.last_seen):

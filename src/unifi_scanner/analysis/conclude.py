@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from unifi_scanner.analysis.aggregate import Group
     from unifi_scanner.analysis.rule import Rule, RuleContext, Summary
 
-__all__ = ["group_finding", "summary_finding", "template_values"]
+__all__ = ["group_finding", "sentence", "summary_finding", "template_values"]
 
 _TOP_SUBJECTS = 5
 
@@ -39,6 +39,18 @@ def template_values(group: Group) -> dict[str, object]:
         values[f"{dimension}_top"] = ", ".join(f"{name} ({n})" for name, n in top)
         values[f"{dimension}_n"] = len(counts)
     return values
+
+
+_OUR_ARTICLES = frozenset({"the", "a", "an", "your"})
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter when it starts with one of our placeholder phrases.
+
+    ``the gateway``, ``an unnamed device`` are ours; a name (``iPhone-Anna``) is left alone.
+    """
+    first, _, _ = text.partition(" ")
+    return text[:1].upper() + text[1:] if first in _OUR_ARTICLES else text
 
 
 def group_finding(rule: Rule, group: Group) -> Finding | None:
@@ -67,9 +79,9 @@ def group_finding(rule: Rule, group: Group) -> Finding | None:
     return Finding(
         rule=rule.id,
         severity=severity,
-        title=fill(rule.title, values),
-        explanation=fill(rule.explanation, values),
-        remediation=tuple(fill(step, values) for step in rule.remediation),
+        title=sentence(fill(rule.title, values)),
+        explanation=sentence(fill(rule.explanation, values)),
+        remediation=tuple(sentence(fill(step, values)) for step in rule.remediation),
         subject=group.display,
         count=group.count,
         first_seen=group.first_seen,

@@ -28,6 +28,7 @@ from unifi_scanner.analysis.rule import (
 from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
 from unifi_scanner.analysis.story import tell
 from unifi_scanner.analysis.text import when
+from unifi_scanner.collect.normalize import mac_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable
@@ -384,7 +385,9 @@ class _Run:
                 self._failed(rule.id, err)
                 continue
             if finding is not None:
-                result.append((finding, (rule.story, group.subject) if rule.story else None))
+                # only a MAC identifies a subject: unnamed or name-only groups stay on their own
+                told = rule.story is not None and mac_id(group.subject) is not None
+                result.append((finding, (rule.story, group.subject) if told else None))  # type: ignore[arg-type]
         if summary is not None:
             try:
                 folded = summary_finding(rule, summary, routine, table.routine, self._ctx)

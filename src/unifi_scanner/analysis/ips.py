@@ -18,15 +18,17 @@ import msgspec
 from unifi_scanner._addresses import Scope, scope
 from unifi_scanner.analysis.signatures import FamilyInfo, Kind, family_info, refine, sid_family
 from unifi_scanner.collect.models import EventSource
-from unifi_scanner.collect.normalize import mac_id
+from unifi_scanner.collect.normalize import as_str, mac_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from unifi_scanner.collect.models import Event
 
-__all__ = ["Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
+__all__ = ["UNNAMED", "Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
 
+UNNAMED: Final = "an unnamed signature"
+"""The signature of an alert that names none (v2 system-log rows carry no signature)."""
 ENGINE_SIDS = range(2_200_000, 2_300_000)
 ETPRO_SIDS = range(2_800_000, 2_900_000)
 _CACHE_LIMIT = 65_536
@@ -99,16 +101,6 @@ def _triage(kind: Kind, direction: Direction, *, blocked: bool) -> Triage:
     return Triage.INBOUND_BLOCKED if blocked else Triage.INBOUND_DETECTED
 
 
-def _text(value: object) -> str | None:
-    if type(value) is str or isinstance(value, str):
-        return value or None
-    if value is None:
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
 def _dict(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -179,11 +171,11 @@ def _log_values(params: Mapping[str, Any]) -> dict[str, str]:
 def _log_text(value: object) -> str | None:
     if isinstance(value, dict):
         for field in ("ip", "name", "target_id", "id"):
-            text = _text(value.get(field))
+            text = as_str(value.get(field))
             if text:
                 return text
         return None
-    return _text(value)
+    return as_str(value)
 
 
 _IPS_SUBCATEGORIES: Final = frozenset({"SECURITY_INTRUSION_PREVENTION"})
@@ -210,7 +202,7 @@ def is_threat_event(event: Event) -> bool:
 def _categories(catname: object, *extra: object) -> tuple[str, ...]:
     """The non-empty category texts: ``catname`` (one or a list) first, then ``extra``."""
     items = catname if isinstance(catname, list | tuple) else (catname,)
-    return tuple(text for item in (*items, *extra) if (text := _text(item)))
+    return tuple(text for item in (*items, *extra) if (text := as_str(item)))
 
 
 def parse_alert(event: Event) -> IpsAlert:
@@ -249,12 +241,12 @@ def _from_classic(event: Event, params: Mapping[str, Any]) -> IpsAlert:
     src_name, country = _source_facts(_dict(get("source")))  # a v2 flow's, when it is one
     return _alert(
         what,
-        src_ip=_text(get("src_ip")),
-        dst_ip=_text(get("dest_ip")),
-        src_mac=_text(get("src_mac")),
+        src_ip=as_str(get("src_ip")),
+        dst_ip=as_str(get("dest_ip")),
+        src_mac=as_str(get("src_mac")),
         src_name=src_name,
-        country=_text(get("srcipCountry")) or country,
-        asn=_text(get("srcipASN")),
+        country=as_str(get("srcipCountry")) or country,
+        asn=as_str(get("srcipASN")),
         direction_hint=get("direction"),
     )
 
@@ -263,27 +255,27 @@ def _source_facts(source: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """A v2 flow source's client name and region (or country)."""
     if not source:
         return None, None
-    return _text(source.get("client_name")), (
-        _text(source.get("region")) or _text(source.get("country"))
+    return as_str(source.get("client_name")), (
+        as_str(source.get("region")) or as_str(source.get("country"))
     )
 
 
 def _from_flow(event: Event, params: Mapping[str, Any], ips: Mapping[str, Any]) -> IpsAlert:
     source = _dict(params.get("source"))
     dest = _dict(params.get("destination"))
-    info_text = _text(ips.get("advanced_information")) or event.message
-    category = _text(ips.get("category_name")) or _text(ips.get("ips_category")) or ""
+    info_text = as_str(ips.get("advanced_information")) or event.message
+    category = as_str(ips.get("category_name")) or as_str(ips.get("ips_category")) or ""
     src_name, country = _source_facts(source)
     return _alert(
         _make_what(
-            _signature(_text(ips.get("signature")), info_text),
+            _signature(as_str(ips.get("signature")), info_text),
             _int(ips.get("signature_id")),
             (category,) if category else (),
-            _text(params.get("action")),
+            as_str(params.get("action")),
         ),
-        src_ip=_text(source.get("ip")),
-        dst_ip=_text(dest.get("ip")),
-        src_mac=_text(source.get("mac")),
+        src_ip=as_str(source.get("ip")),
+        dst_ip=as_str(dest.get("ip")),
+        src_mac=as_str(source.get("mac")),
         src_name=src_name,
         country=country,
         asn=None,
@@ -314,8 +306,8 @@ def _log_end(parameters: Mapping[str, Any], side: str) -> _End:
                 or mac_id(value.get("id"))
                 or mac_id(value.get("target_id"))
             )
-            name = _text(value.get("name")) or _text(value.get("hostname"))
-            return _End(_text(value.get("ip")), mac, name, known=True)
+            name = as_str(value.get("name")) or as_str(value.get("hostname"))
+            return _End(as_str(value.get("ip")), mac, name, known=True)
     return _End(_log_text(parameters.get(f"{side}_IP")), None, None, known=False)
 
 
@@ -343,8 +335,8 @@ def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
     parameters: Mapping[str, Any] = nested if isinstance(nested, dict) else params
     src, dst = _log_end(parameters, "SRC"), _log_end(parameters, "DST")
     signature = _signature(log.get("SIGNATURE"), event.message)
-    src_ip = src.ip or log.get("SRC_IP") or _text(params.get("src_ip"))
-    dst_ip = dst.ip or log.get("DST_IP") or _text(params.get("dest_ip"))
+    src_ip = src.ip or log.get("SRC_IP") or as_str(params.get("src_ip"))
+    dst_ip = dst.ip or log.get("DST_IP") or as_str(params.get("dest_ip"))
     return _alert(
         _make_what(
             signature,
@@ -358,7 +350,7 @@ def _from_log(event: Event, params: Mapping[str, Any]) -> IpsAlert:
                 signature,
                 _template(params) or event.message,
             ),
-            "blocked" if "BLOCK" in key else _text(params.get("action")),
+            "blocked" if "BLOCK" in key else as_str(params.get("action")),
         ),
         src_ip=src_ip,
         dst_ip=dst_ip,
@@ -413,7 +405,7 @@ def _what(fields: _RawWhat, message: str) -> _What:
 def _convert_what(fields: _RawWhat, message: str) -> _What:
     signature, sid, category, catname, action = fields
     categories = _categories(catname, category)
-    return _make_what(_signature(_text(signature), message), _int(sid), categories, _text(action))
+    return _make_what(_signature(as_str(signature), message), _int(sid), categories, as_str(action))
 
 
 _cached_what = functools.lru_cache(maxsize=4096)(_convert_what)
@@ -425,7 +417,7 @@ def _make_what(
 ) -> _What:
     family, info = _family(signature, sid, categories)
     return _What(
-        signature=signature or "an unnamed signature",
+        signature=signature or UNNAMED,
         sid=sid,
         family=family,
         info=info,
@@ -436,7 +428,7 @@ def _make_what(
 
 
 def _template(params: Mapping[str, Any]) -> str | None:
-    return _text(params.get("message_raw")) or _text(params.get("title_raw"))
+    return as_str(params.get("message_raw")) or as_str(params.get("title_raw"))
 
 
 def _signature(given: str | None, text: str) -> str:

@@ -79,8 +79,8 @@ def warn_unknown_key(key: str) -> None:
     if key not in _WARNED and len(_WARNED) < _WARN_LIMIT:
         _WARNED.add(key)
         _LOGGER.warning(
-            "unknown event key %r: neither its family nor its action is in the vocabulary; "
-            "it is reported as an event the scanner does not know yet",
+            "unknown event key %r: its action is not in the vocabulary; it is reported as an "
+            "event the scanner does not know yet",
             key,
         )
 

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner import vocabulary
+from unifi_scanner.collect.normalize import as_text
 
 if TYPE_CHECKING:
     from unifi_scanner.analysis.rule import RuleContext
@@ -29,6 +30,7 @@ __all__ = [
     "device_mac",
     "device_subject",
     "is_critical",
+    "known_device_mac",
     "link_subject",
     "param_text",
     "port_tally",
@@ -40,23 +42,28 @@ _DEVICE_NAME_FIELDS: Final = tuple(
     f"{field}{suffix}" for field in vocabulary.DEVICE_FIELDS for suffix in ("_name", "_displayName")
 )
 _CLIENT_FIELDS: Final = ("user", "client", "guest")
-_ADMIN: Final = vocabulary.Actor.ADMIN
 # Fields that carry another MAC and the field naming it (roams, wireless uplinks).
 _NAMED_MACS: Final = (("ap_from", "ap_from_name"), ("ap_to", "ap_to_name"), ("ap", "ap_name"))
 _MAC: Final = re.compile(r"(?i)(?<![0-9a-f:])((?:[0-9a-f]{2}:){5}[0-9a-f]{2})(?![0-9a-f:])")
 # The controller writes a subject as ``Label[MAC]`` (``Switch[fc:ec:…]``, ``User['aa:…']``).
 _BRACKETED: Final = re.compile(r"\[\s*'?(?P<mac>(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2})'?\s*\]")
+# ...and a device as its family's label then the bracketed MAC (``Gateway[…]``), or a console's
+# message starts with its bare MAC: only there does an unknown MAC stand for the event's device.
+_DEVICE_LABELS: Final = sorted(
+    {f.label.strip() for f in vocabulary.FAMILIES.values() if f.actor is vocabulary.Actor.DEVICE}
+    | {"Device"},
+    key=len,
+    reverse=True,
+)
+_LABELLED: Final = re.compile(
+    "(?:" + "|".join(re.escape(label) for label in _DEVICE_LABELS if label) + ")"
+    r"\s?\[\s*'?(?P<mac>(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2})'?\s*\]"
+)
 
 
 def param_text(event: Event, name: str) -> str | None:
-    """A parameter as text (numbers too), or ``None`` when absent or empty."""
-    value = event.params.get(name)
-    if type(value) is str:  # the common case, fast
-        return value.strip() or None
-    if isinstance(value, bool) or value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+    """A parameter as text (numbers too); ``None`` when absent, empty or not a plain value."""
+    return as_text(event.params.get(name))
 
 
 def v2_parameter(event: Event, name: str) -> str | None:
@@ -72,9 +79,9 @@ def v2_parameter(event: Event, name: str) -> str | None:
     value = parameters.get(name) if isinstance(parameters, dict) else None
     if isinstance(value, dict):
         for field in ("name", "ip", "id"):
-            found = value.get(field)
-            if isinstance(found, str | int) and not isinstance(found, bool) and str(found):
-                return str(found)
+            found = as_text(value.get(field))
+            if found:
+                return found
     return None
 
 
@@ -85,22 +92,31 @@ def port_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
 
 
 def device_mac(event: Event) -> str | None:
-    """The MAC of the UniFi device the event is about."""
+    """The MAC of the UniFi device the event is about (the normaliser's field order)."""
     if event.device_mac:
         return event.device_mac
-    entry = vocabulary.lookup(event.key)
-    own = entry.family.fields if entry is not None and entry.family.actor is _ADMIN else ()
-    for field in (*vocabulary.DEVICE_FIELDS, *own):  # an admin event names a device in ``mac``
+    for field in vocabulary.device_fields(event.key):
         mac = param_text(event, field)
         if mac:
             return mac
     return None
 
 
+def known_device_mac(event: Event, ctx: RuleContext) -> str | None:
+    """The event's device MAC, else that of the one inventory device with the event's name.
+
+    A v2 parameter can name a device without its MAC (its ``id`` a database id).
+    """
+    mac = device_mac(event)
+    if mac:
+        return mac.lower()
+    device = ctx.device_named(_event_device_name(event))
+    return device.mac.lower() if device is not None else None
+
+
 def device_key(event: Event, ctx: RuleContext) -> str:
     """A stable group key for the event's device: its MAC, else its name."""
-    mac = device_mac(event)
-    return mac.lower() if mac else device_subject(event, ctx)
+    return known_device_mac(event, ctx) or device_subject(event, ctx)
 
 
 def _event_device_name(event: Event) -> str | None:
@@ -110,13 +126,26 @@ def _event_device_name(event: Event) -> str | None:
 
 
 def device_subject(event: Event, ctx: RuleContext) -> str:
-    """The event's device by name: the event's own name, the inventory's, else the MAC."""
-    return ctx.device_label(device_mac(event), _event_device_name(event))
+    """The event's device by name: the event's own name, the inventory's, else the MAC.
+
+    An event that names its device neither way is about "the gateway" (a console or gateway:
+    a site has one) or "a switch" (its family's noun), never a generic unknown device.
+    """
+    mac = device_mac(event)
+    named = _event_device_name(event)
+    if mac or named:
+        return ctx.device_label(mac, named)
+    entry = vocabulary.lookup(event.key)
+    family = entry.family if entry is not None else None
+    if family is None or family.actor is not vocabulary.Actor.DEVICE or not family.code:
+        return "an unnamed device"
+    article = "the" if family.critical else ("an" if family.noun[0] in "aeiou" else "a")
+    return f"{article} {family.noun}"
 
 
 def device_kind(event: Event, ctx: RuleContext) -> str:
     """What the event's device is, in words: by the inventory's type, else the key's family."""
-    device = ctx.device(device_mac(event))
+    device = ctx.device(known_device_mac(event, ctx))
     if device is not None and device.type in vocabulary.DEVICE_TYPES:
         return vocabulary.device_type(device.type).noun
     entry = vocabulary.lookup(event.key)
@@ -130,7 +159,7 @@ def is_critical(event: Event, ctx: RuleContext) -> bool:
     entry = vocabulary.lookup(event.key)
     if entry is not None and entry.family.critical:
         return True
-    device = ctx.device(device_mac(event))
+    device = ctx.device(known_device_mac(event, ctx))
     return device is not None and vocabulary.device_type(device.type).critical
 
 
@@ -194,8 +223,9 @@ def readable_message(event: Event, ctx: RuleContext) -> str:
 
     Each MAC is replaced by the name the event gives it, else the inventory's. The subject's
     own MAC can differ from the one in the text (a gateway's WAN port has its own MAC): the
-    first ``Label[MAC]`` (or a message that starts with a MAC) is the subject, so it takes the
-    subject's name when nothing else names that MAC.
+    first device label with a MAC (``Gateway[MAC]``), or a MAC that starts the message, is the
+    subject, so it takes the subject's name when nothing else names that MAC. Any other MAC
+    (a rogue access point's ``Rogue Access Point X [MAC]``) is never taken for the subject.
 
     Args:
         event: the event.
@@ -207,7 +237,8 @@ def readable_message(event: Event, ctx: RuleContext) -> str:
     message = event.message.strip()
     entry = vocabulary.lookup(event.key)
     if not message:
-        name = device_subject(event, ctx) if device_mac(event) else client_subject(event, ctx)
+        about_client = client_mac(event) and not device_mac(event)
+        name = client_subject(event, ctx) if about_client else device_subject(event, ctx)
         says = entry.action.says if entry is not None else f"reported {event.key}"
         return f"{name} {says}"
     names = _names_in(event, ctx)
@@ -216,7 +247,7 @@ def readable_message(event: Event, ctx: RuleContext) -> str:
         if device_mac(event)
         else None
     )
-    first = _BRACKETED.search(message) or _MAC.match(message)
+    first = _LABELLED.search(message) or _MAC.match(message)
     first_mac = first.group(1).lower() if first else None
 
     def name_of(mac: str) -> str | None:

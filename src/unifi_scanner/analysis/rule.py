@@ -37,7 +37,15 @@ class RuleContext:
     engine clears it before each event.
     """
 
-    __slots__ = ("_clients_by_ip", "_clients_by_mac", "_devices_by_mac", "memo", "now", "snapshot")
+    __slots__ = (
+        "_clients_by_ip",
+        "_clients_by_mac",
+        "_devices_by_mac",
+        "_devices_by_name",
+        "memo",
+        "now",
+        "snapshot",
+    )
 
     def __init__(self, snapshot: Snapshot, now: Callable[[], datetime]) -> None:
         """Index the snapshot's devices and clients.
@@ -50,12 +58,21 @@ class RuleContext:
         self.now = now
         self.memo: dict[str, Any] = {}
         self._devices_by_mac = {d.mac.lower(): d for d in snapshot.devices}
+        named: dict[str, Device | None] = {}
+        for d in snapshot.devices:  # a name two devices share names neither
+            key = d.name.casefold()
+            named[key] = None if key in named else d
+        self._devices_by_name = named
         self._clients_by_mac = {c.mac.lower(): c for c in snapshot.clients}
         self._clients_by_ip = {c.ip: c for c in snapshot.clients if c.ip}
 
     def device(self, mac: object) -> Device | None:
         """The snapshot's device with this MAC, if any."""
         return self._devices_by_mac.get(mac.lower()) if isinstance(mac, str) else None
+
+    def device_named(self, name: object) -> Device | None:
+        """The snapshot's one device with this name (any case), if exactly one has it."""
+        return self._devices_by_name.get(name.casefold()) if isinstance(name, str) else None
 
     def client(self, mac: object) -> Client | None:
         """The snapshot's client with this MAC, if any."""

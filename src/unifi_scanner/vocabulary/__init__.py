@@ -15,14 +15,17 @@ from unifi_scanner.vocabulary.actions import ACTIONS, ROUTINE, THREAT, Action, P
 from unifi_scanner.vocabulary.families import (
     DEVICE_TYPES,
     FAMILIES,
+    GENERIC_DEVICE,
+    MODEL_PREFIXES,
     Actor,
     DeviceType,
     Family,
     device_type,
     family,
+    family_of_model,
 )
 from unifi_scanner.vocabulary.keys import CATALOGUE, CLASSIC_KEYS, SEEN
-from unifi_scanner.vocabulary.lookup import DEVICE_FIELDS, Entry, lookup, split_key
+from unifi_scanner.vocabulary.lookup import DEVICE_FIELDS, Entry, device_fields, lookup, split_key
 from unifi_scanner.vocabulary.table import markdown_table, write_into
 from unifi_scanner.vocabulary.v2 import DEVICE_FAMILY, V2_NAMES, V2_PREFIXES, V2Name, bare_name
 
@@ -34,6 +37,8 @@ __all__ = [
     "DEVICE_FIELDS",
     "DEVICE_TYPES",
     "FAMILIES",
+    "GENERIC_DEVICE",
+    "MODEL_PREFIXES",
     "ROUTINE",
     "SEEN",
     "THREAT",
@@ -47,8 +52,10 @@ __all__ = [
     "Policy",
     "V2Name",
     "bare_name",
+    "device_fields",
     "device_type",
     "family",
+    "family_of_model",
     "lookup",
     "markdown_table",
     "split_key",

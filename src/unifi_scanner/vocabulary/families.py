@@ -19,11 +19,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DEVICE_TYPES",
     "FAMILIES",
+    "GENERIC_DEVICE",
+    "MODEL_PREFIXES",
     "Actor",
     "DeviceType",
     "Family",
     "device_type",
     "family",
+    "family_of_model",
 ]
 
 
@@ -98,6 +101,36 @@ FAMILIES: Final[Mapping[str, Family]] = MappingProxyType(
 """Every family of the controller's event catalogue, by its letters."""
 
 _GENERIC_DEVICE: Final = Family(code="", noun="device", actor=Actor.DEVICE)
+
+GENERIC_DEVICE: Final = "DEV"
+"""Our family letters for a device whose family nothing tells (``EVT_DEV_Lost_Contact``): it is
+understood by its action, as a plain "device"."""
+
+MODEL_PREFIXES: Final = (
+    ("DM", ("UCK",)),  # a Cloud Key: a UniFi OS console that is not a gateway
+    ("BB", ("UBB",)),
+    ("LTE", ("ULTE", "U-LTE")),
+    ("USP", ("USP",)),  # smart power (USP-RPS, USP-PDU-Pro) before the switches' US
+    ("GW", ("UGW", "USG", "UDM", "UDR", "UDW", "UXG", "UCG", "UX")),
+    ("SW", ("USW", "US", "UDC")),
+    ("AP", ("UAP", "U6", "U7", "UAL", "UAC", "UAE", "UK", "E7", "UWB", "UDB", "ULR")),
+)
+"""Model-name prefixes → family, most specific first (``US`` would also match ``USG``).
+
+A v2 row names a device by its model (``UDM-Pro``, ``USW-Pro-Max-16-PoE``, ``U7-Pro``), never by
+its family.
+"""
+
+
+def family_of_model(model: str | None) -> str | None:
+    """The family letters of a device model (``UCG-Fiber`` → ``GW``), or ``None``."""
+    if not model:
+        return None
+    upper = model.upper()
+    for code, prefixes in MODEL_PREFIXES:
+        if upper.startswith(prefixes):
+            return code
+    return None
 
 
 def family(code: str | None) -> Family:

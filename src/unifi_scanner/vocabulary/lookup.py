@@ -11,7 +11,7 @@ from unifi_scanner.vocabulary.families import FAMILIES, Actor, Family, family
 from unifi_scanner.vocabulary.keys import CLASSIC_KEYS
 from unifi_scanner.vocabulary.v2 import DEVICE_FAMILY, V2_NAMES, V2_PREFIXES, V2Name, bare_name
 
-__all__ = ["DEVICE_FIELDS", "Entry", "lookup", "split_key"]
+__all__ = ["DEVICE_FIELDS", "Entry", "device_fields", "lookup", "split_key"]
 
 _CLASSIC_PREFIX: Final = "EVT_"
 _LISTED: Final = frozenset(CLASSIC_KEYS)
@@ -69,9 +69,31 @@ def split_key(key: str) -> tuple[str, str] | None:
     return (code, action) if sep and code and action else None
 
 
+_NAMES_A_DEVICE: Final = frozenset({Actor.DEVICE, Actor.ADMIN})  # an admin event may name one
+
+
+@functools.lru_cache(maxsize=1024)
+def device_fields(key: str) -> tuple[str, ...]:
+    """Where a key's device MAC may be, in order: the one order for every stage.
+
+    Its family's own fields first (``dm`` for ``EVT_DM_*``, although console events also carry
+    ``gw``; ``mac`` for an admin event about a device), then every device field.
+
+    Args:
+        key: a wire key.
+
+    Returns:
+        Payload field names.
+    """
+    parts = split_key(key)
+    fam = family(parts[0] if parts is not None else None)
+    own = fam.fields if parts is not None and fam.actor in _NAMES_A_DEVICE else ()
+    return tuple(dict.fromkeys((*own, *DEVICE_FIELDS)))
+
+
 @functools.lru_cache(maxsize=4096)
 def lookup(key: str) -> Entry | None:
-    """What a wire key means, or ``None`` when neither its family nor its action is known.
+    """What a wire key means, or ``None`` when its action (or v2 name) is not known.
 
     Args:
         key: a classic ``EVT_*`` key or a v2 system-log key (with or without its version).

@@ -129,3 +129,28 @@ def test_aggregate_from_other_rules_is_ignored_when_concluding(build):
     stray.create("s", {}).add(time=None, severity=Severity.LOW, example="", badges=(), tally=())
     aggregate = Aggregate({"not.a.rule": stray})
     assert Engine(now=lambda: build.NOW).conclude(build.snapshot(), aggregate) == []
+
+
+def test_merged_parts_count_failovers_as_one_pass_does(build):
+    """WAN switch-overs split over two parts are counted once each after the merge (issue 10)."""
+    events = [
+        build.event(
+            "EVT_GW_WANTransition",
+            minutes=episode * 20 + second / 60,
+            _id=f"w{episode}-{second}",
+            device_mac="00:00:00:00:00:0c",
+            iface=f"eth{second}",
+            state="active",
+        )
+        for episode in range(6)
+        for second in (0, 1)  # two interfaces change a second apart: one switch-over
+    ]
+    engine = Engine(now=lambda: build.NOW)
+    snapshot = build.snapshot()
+    [whole] = engine.analyze(build.snapshot(events))
+    merged = Aggregate()
+    for part in (events[0::2], events[1::2]):
+        merged.merge(pickle.loads(pickle.dumps(engine.aggregate(snapshot, part))))  # noqa: S301
+    [split] = engine.conclude(snapshot, merged)
+    assert whole.title.endswith("switched over 6 times")
+    assert (split.title, split.severity) == (whole.title, whole.severity)

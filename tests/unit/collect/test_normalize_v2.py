@@ -86,11 +86,15 @@ def test_client_keys_with_any_version_suffix(key, expected):
         ({"DEVICE": _device("U7PG2")}, "EVT_AP_Lost_Contact"),
         ({"DEVICE": _device("UAP-nanoHD")}, "EVT_AP_Lost_Contact"),
         ({"SWITCH": _device(None)}, "EVT_SW_Lost_Contact"),
-        ({"DEVICE": _device("Mystery-1")}, "EVT_AP_Lost_Contact"),
+        ({"DEVICE": _device("UCK-G2-Plus")}, "EVT_DM_Lost_Contact"),
+        ({"DEVICE": _device("USP-RPS")}, "EVT_USP_Lost_Contact"),
+        ({"DEVICE": _device("UBB")}, "EVT_BB_Lost_Contact"),
+        ({"DEVICE": _device("Mystery-1")}, "EVT_DEV_Lost_Contact"),
+        ({"DEVICE": _device(None)}, "EVT_DEV_Lost_Contact"),
     ],
 )
 def test_generic_device_key_takes_the_kind_from_the_model(parameters, expected):
-    """DEVICE_UNREACHABLE is AP, SW or GW by model, else by parameter name, else AP."""
+    """DEVICE_UNREACHABLE takes the family by model, else parameter name, else a plain device."""
     event = event_from_system_log(_entry("DEVICE_UNREACHABLE", parameters))
     assert event.key == expected
     assert event.device_mac == "70:a7:41:c5:1b:c8"

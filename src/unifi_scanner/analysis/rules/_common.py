@@ -12,6 +12,7 @@ from unifi_scanner.analysis.names import (
     device_mac,
     device_subject,
     is_critical,
+    known_device_mac,
 )
 from unifi_scanner.analysis.rule import EventRule
 
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from unifi_scanner.analysis.rule import GroupView, RuleContext
     from unifi_scanner.collect.models import Event
 
-__all__ = ["at_least", "device_fields", "device_rule", "impact", "policy_severity"]
+__all__ = [
+    "at_least",
+    "device_fields",
+    "device_rule",
+    "impact",
+    "impact_of",
+    "policy_severity",
+    "the_device",
+]
 
 
 def policy_severity(event: Event, ctx: RuleContext) -> Severity:
@@ -50,18 +59,21 @@ _MANAGES = (
 _SERVES = "Devices connected through it may have no network while it is down."
 
 
-def impact(event: Event, ctx: RuleContext) -> str:
-    """One sentence on what the device's trouble means for the site.
+def impact_of(kind: vocabulary.DeviceType | None, family: vocabulary.Family | None) -> str:
+    """One sentence on what a device's trouble means for the site.
 
     A gateway (or a console that is one, by its inventory type) routes the site; a console
     known only from its events runs the controller; anything else serves what hangs off it.
+
+    Args:
+        kind: the device's inventory type, if it is in the inventory.
+        family: the event family it was reported in, if any.
+
+    Returns:
+        The sentence.
     """
-    device = ctx.device(device_mac(event))
-    kind = vocabulary.device_type(device.type) if device is not None else None
     if kind is not None and kind.routes:
         return _ROUTES
-    entry = vocabulary.lookup(event.key)
-    family = entry.family if entry is not None else None
     if (kind is not None and kind.family == "DM") or (family is not None and family.code == "DM"):
         return _MANAGES
     if family is not None and family.critical and kind is None:
@@ -69,9 +81,35 @@ def impact(event: Event, ctx: RuleContext) -> str:
     return _SERVES
 
 
+def impact(event: Event, ctx: RuleContext) -> str:
+    """:func:`impact_of` the event's device."""
+    device = ctx.device(known_device_mac(event, ctx))
+    kind = vocabulary.device_type(device.type) if device is not None else None
+    entry = vocabulary.lookup(event.key)
+    return impact_of(kind, entry.family if entry is not None else None)
+
+
+def the_device(event: Event, ctx: RuleContext, kind: str | None = None) -> str:
+    """The device for a sentence: ``the switch Switch 16``, or ``the gateway`` when unnamed."""
+    subject = device_subject(event, ctx)
+    if device_mac(event) is None and not event.device_name:
+        return subject  # already "the gateway", "a smart power device"
+    return f"the {kind or device_kind(event, ctx)} {subject}"
+
+
 def device_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
-    """The template values every device rule offers: ``kind`` and ``impact``."""
-    return {"kind": device_kind(event, ctx), "impact": impact(event, ctx)}
+    """The template values every device rule offers.
+
+    ``kind``, ``impact``, ``the_device`` (``the switch Switch 16``) and ``The_device`` (the same
+    at a sentence's start).
+    """
+    the = the_device(event, ctx)
+    return {
+        "kind": device_kind(event, ctx),
+        "impact": impact(event, ctx),
+        "the_device": the,
+        "The_device": the[:1].upper() + the[1:],
+    }
 
 
 def at_least(

@@ -36,11 +36,14 @@ def admin_name(event: Event) -> str | None:
 
 
 def _login_subject(event: Event, _ctx: RuleContext) -> str:
-    return admin_name(event) or param_text(event, "ip") or "an unknown admin"
+    return admin_name(event) or param_text(event, "ip") or "(no name)"
+
+
+_NO_ADDRESS = "an address the controller did not record"  # catalogue LoginFailed has none
 
 
 def _login_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
-    yield ("address", param_text(event, "ip") or v2_parameter(event, "IP") or "unknown")
+    yield ("address", param_text(event, "ip") or v2_parameter(event, "IP") or _NO_ADDRESS)
 
 
 ADMIN_LOGIN_FAILED = EventRule(

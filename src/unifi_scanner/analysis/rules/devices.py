@@ -13,7 +13,12 @@ from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.names import param_text
 from unifi_scanner.analysis.rule import DeviceRule
-from unifi_scanner.analysis.rules._common import at_least, device_fields, device_rule
+from unifi_scanner.analysis.rules._common import (
+    at_least,
+    device_fields,
+    device_rule,
+    impact_of,
+)
 from unifi_scanner.collect.models import DeviceState
 
 if TYPE_CHECKING:
@@ -34,9 +39,9 @@ _OFFLINE_STATES: dict[DeviceState, str] = {
 
 DEVICE_LOST_CONTACT = device_rule(
     id="device.lost_contact",
-    title="The {kind} {subject} lost contact with the controller {times}",
+    title="{The_device} lost contact with the controller {times}",
     explanation=(
-        "The controller stopped hearing from the {kind} {subject} {times} between "
+        "The controller stopped hearing from {the_device} {times} between "
         "{first_seen} and {last_seen}. {impact}"
     ),
     remediation=(
@@ -57,19 +62,14 @@ def _offline_check(device: Device, _ctx: RuleContext) -> Mapping[str, object] | 
     if device.state not in _OFFLINE_STATES or not device.adopted:
         return None
     kind = vocabulary.device_type(device.type)
+    the = f"the {kind.noun} {device.name or device.mac}"
     return {
         "state": _OFFLINE_STATES[device.state],
         "kind": kind.noun,
         "model": device.model,
-        "impact": (
-            "Everything at the site depends on it, so the whole site may be without internet."
-            if kind.routes
-            else (
-                "The controller runs on it, so nothing is managed or monitored."
-                if kind.family == "DM"
-                else "Anything connected through it may be without network."
-            )
-        ),
+        "impact": impact_of(kind if device.type in vocabulary.DEVICE_TYPES else None, None),
+        "the_device": the,
+        "The_device": the[:1].upper() + the[1:],
     }
 
 
@@ -81,9 +81,9 @@ DEVICE_OFFLINE = DeviceRule(
     id="device.offline",
     check=_offline_check,
     severity=_offline_severity,
-    title="The {kind} {subject} {state}",
+    title="{The_device} {state}",
     explanation=(
-        "When this report was made, the {kind} {subject} ({model}) {state}. "
+        "When this report was made, {the_device} ({model}) {state}. "
         "It is not passing traffic or cannot be managed. {impact}"
     ),
     remediation=(
@@ -99,7 +99,7 @@ DEVICE_OFFLINE = DeviceRule(
 DEVICE_CONNECTED = device_rule(
     id="device.connected",
     title="{subject} (re)connected to the controller {times}",
-    explanation="The {kind} {subject} came back online or was connected to the controller {times}.",
+    explanation="{The_device} came back online or was connected to the controller {times}.",
     remediation=(
         "If {subject} keeps reconnecting, check its power and its uplink cable or signal.",
     ),
@@ -109,7 +109,7 @@ DEVICE_READOPTED = device_rule(
     id="device.readopted",
     title="{subject} was re-adopted automatically {times}",
     explanation=(
-        "The controller adopted the {kind} {subject} again by itself {times}. This happens "
+        "The controller adopted {the_device} again by itself {times}. This happens "
         "after the device was reset or moved, or the controller was restored from a backup. "
         "If nobody did any of this, check who can reach the device."
     ),
@@ -117,9 +117,9 @@ DEVICE_READOPTED = device_rule(
 
 DEVICE_ISOLATED = device_rule(
     id="device.isolated",
-    title="The {kind} {subject} was cut off from the wired network {times}",
+    title="{The_device} was cut off from the wired network {times}",
     explanation=(
-        "The {kind} {subject} lost its connection to the rest of the network and was isolated "
+        "{The_device} lost its connection to the rest of the network and was isolated "
         "{times}. Clients connected to it lose access to the internet."
     ),
     remediation=(
@@ -133,7 +133,7 @@ DEVICE_RESTARTED = device_rule(
     escalate=at_least((3, Severity.MEDIUM)),
     title="{subject} restarted unexpectedly {times}",
     explanation=(
-        "The {kind} {subject} restarted {times} without anyone asking it to. An occasional "
+        "{The_device} restarted {times} without anyone asking it to. An occasional "
         "restart can follow a power blip; repeated restarts point to a power, overheating or "
         "firmware problem."
     ),
@@ -154,7 +154,7 @@ DEVICE_RESTARTED_BY_ADMIN = device_rule(
     tally=_admin_tally,
     title="{subject} was restarted by {admin_list} {times}",
     explanation=(
-        "An administrator ({admin_list}) restarted the {kind} {subject} {times}; it was "
+        "An administrator ({admin_list}) restarted {the_device} {times}; it was "
         "briefly offline each time."
     ),
 )
@@ -172,7 +172,7 @@ DEVICE_PROCESS_RESTARTED = device_rule(
     escalate=at_least((3, Severity.MEDIUM)),
     title="A program on {subject} crashed and was restarted {times}",
     explanation=(
-        "On the {kind} {subject}, {program_list} stopped unexpectedly and was restarted "
+        "On {the_device}, {program_list} stopped unexpectedly and was restarted "
         "{times}. The device kept running, but repeated crashes point to a firmware bug."
     ),
     remediation=(
@@ -207,7 +207,7 @@ FIRMWARE_UPGRADED = device_rule(
     tally=_upgrade_tally,
     title="{subject} was updated from {upgrade_list}",
     explanation=(
-        "The firmware of the {kind} {subject} was upgraded ({upgrade_list}). The device "
+        "The firmware of {the_device} was upgraded ({upgrade_list}). The device "
         "restarts during an upgrade, so a short outage around {last_seen} is expected."
     ),
 )
@@ -230,7 +230,7 @@ FIRMWARE_FAILED = device_rule(
     tally=_failure_tally,
     title="A firmware update of {subject} failed {times}",
     explanation=(
-        "The controller tried to update the firmware of the {kind} {subject}, and it failed "
+        "The controller tried to update the firmware of {the_device}, and it failed "
         "{times} ({reason_list}). The device keeps running its old firmware, without the "
         "fixes of the new one."
     ),
@@ -255,7 +255,7 @@ CONFIG_FAILED = device_rule(
     fields=_commit_fields,
     title="{subject} could not apply its configuration {times}",
     explanation=(
-        "The {kind} {subject} rejected the configuration the controller sent {times} "
+        "{The_device} rejected the configuration the controller sent {times} "
         "(the device said: {errors}). Until it is applied, recent changes (firewall rules, "
         "networks, port settings) are not in force."
     ),
@@ -270,7 +270,7 @@ HOST_KEY_MISMATCH = device_rule(
     id="device.host_key_mismatch",
     title="{subject} failed SSH host key verification {times}",
     explanation=(
-        "The controller could not verify the identity of the {kind} {subject}: its SSH key "
+        "The controller could not verify the identity of {the_device}: its SSH key "
         "changed. That happens when a device is reset or replaced, but it can also mean "
         "something is pretending to be it."
     ),
@@ -284,7 +284,7 @@ DEVICE_LICENSE = device_rule(
     id="device.license",
     title="{subject} has a licence problem",
     explanation=(
-        "The controller reported a licence problem for the {kind} {subject} {times} "
+        "The controller reported a licence problem for {the_device} {times} "
         "(an invalid or revoked licence). Features that need the licence may stop working."
     ),
     remediation=("Check the licence of {subject} in your UniFi account.",),

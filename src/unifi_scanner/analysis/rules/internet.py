@@ -13,7 +13,7 @@ from unifi_scanner.analysis.names import (
     param_text,
     v2_parameter,
 )
-from unifi_scanner.analysis.rules._common import at_least, device_rule
+from unifi_scanner.analysis.rules._common import at_least, device_fields, device_rule
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -96,9 +96,9 @@ WAN_QUALITY = device_rule(
 
 LTE_CONNECTION = device_rule(
     id="lte.connection",
-    title="The LTE backup {subject} is not connected to the mobile network {times}",
+    title="{The_device} is not connected to the mobile network {times}",
     explanation=(
-        "The LTE backup {subject} reported {times} that it is not connected or not registered "
+        "{The_device} reported {times} that it is not connected or not registered "
         "to the mobile network. If the main internet line fails now, the site has no backup."
     ),
     remediation=(
@@ -108,19 +108,19 @@ LTE_CONNECTION = device_rule(
 )
 
 
-def _limit_fields(event: Event, _ctx: RuleContext) -> Mapping[str, object]:
+def _limit_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
     used = param_text(event, "used") or param_text(event, "excess")
     limit = param_text(event, "softlimit")
     usage = f" ({used} of {limit})" if used and limit else ""
-    return {"kind": "LTE backup", "usage": usage, "impact": ""}
+    return {**device_fields(event, ctx), "usage": usage}
 
 
 LTE_DATA_LIMIT = device_rule(
     id="lte.data_limit",
     fields=_limit_fields,
-    title="The LTE backup {subject} is at its data limit",
+    title="{The_device} is at its data limit",
     explanation=(
-        "The LTE backup {subject} used most or all of its data allowance for this billing "
+        "{The_device} used most or all of its data allowance for this billing "
         "period{usage}. When the hard limit is reached it is switched off, and the site has no "
         "backup internet until the next period."
     ),

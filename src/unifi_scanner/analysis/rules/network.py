@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.names import (
+    client_subject,
     device_subject,
     link_subject,
     param_text,
@@ -20,7 +21,7 @@ from unifi_scanner.analysis.rule import EventRule
 from unifi_scanner.analysis.rules._common import at_least, device_rule, policy_severity
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from unifi_scanner.analysis.rule import RuleContext
     from unifi_scanner.collect.models import Event
@@ -33,7 +34,7 @@ NETWORK_LOOP = device_rule(
     tally=port_tally,
     title="A network loop was detected on {subject} ({port_list})",
     explanation=(
-        "The {kind} {subject} saw its own traffic come back on {port_list} ({times}): a cable "
+        "{The_device} saw its own traffic come back on {port_list} ({times}): a cable "
         "connects two ports of the network to each other. A loop floods the network with "
         "copies of the same traffic and can bring everything down."
     ),
@@ -53,7 +54,7 @@ STP_BLOCKING = device_rule(
     escalate=at_least((5, Severity.MEDIUM)),
     title="{subject} blocked {port_list} to prevent a loop {times}",
     explanation=(
-        "The Spanning Tree Protocol on the {kind} {subject} blocked {port_list} {times} "
+        "The Spanning Tree Protocol on {the_device} blocked {port_list} {times} "
         "because that port would otherwise create a loop. STP is doing its job, but a port "
         "that keeps being blocked means there are two paths between switches."
     ),
@@ -114,15 +115,20 @@ def _pool_fields(event: Event, _ctx: RuleContext) -> Mapping[str, object]:
     return {"reason": f" (conflicting {reason})" if reason else ""}
 
 
+def _gateway_tally(event: Event, ctx: RuleContext) -> tuple[tuple[str, str], ...]:
+    return (("gateway", device_subject(event, ctx)),)
+
+
 DHCP_POOL = EventRule(
     id="dhcp.pool",
     vocabulary=True,
     severity=policy_severity,
     subject=_pool_key,
     fields=_pool_fields,
+    tally=_gateway_tally,
     title="The network {subject} is running out of IP addresses",
     explanation=(
-        "The gateway reported {times} that the DHCP address pool of the network {subject} is "
+        "{gateway_list} reported {times} that the DHCP address pool of the network {subject} is "
         "exhausted or nearly so{reason}. New devices on it get no address and cannot connect."
     ),
     remediation=(
@@ -159,7 +165,7 @@ PORT_ERRORS = device_rule(
     escalate=at_least((5, Severity.MEDIUM)),
     title="{subject} saw transmission errors on {port_list}",
     explanation=(
-        "The {kind} {subject} reported transmission errors on {port_list} {times}. Errors "
+        "{The_device} reported transmission errors on {port_list} {times}. Errors "
         "usually come from a damaged cable, a bad connector or a mismatched link speed."
     ),
     remediation=(
@@ -195,14 +201,26 @@ def _conflict_key(event: Event, _ctx: RuleContext) -> str:
     return param_text(event, "ip") or v2_parameter(event, "IP") or "an address"
 
 
+def _conflict_tally(event: Event, ctx: RuleContext) -> Iterable[tuple[str, str]]:
+    listed = param_text(event, "clients")  # a v2 CLIENTS list, flattened to their names
+    if listed:
+        yield ("device", listed)
+    elif event.client_mac or event.client_name:
+        yield ("device", client_subject(event, ctx))
+    else:
+        yield ("device", "devices the controller did not name")
+
+
 IP_CONFLICT = EventRule(
     id="client.ip_conflict",
     vocabulary=True,
     severity=policy_severity,
     subject=_conflict_key,
+    tally=_conflict_tally,
     title="Several devices use the same IP address {subject}",
     explanation=(
-        "The controller saw more than one device using {subject} ({times}). Both lose their "
+        "The controller saw more than one device using {subject} ({times}): {device_list}. "
+        "Both lose their "
         "connection now and then. A device with a fixed address inside the DHCP range, or a "
         "second DHCP server, usually causes it."
     ),

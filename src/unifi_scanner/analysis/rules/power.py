@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner import vocabulary
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.names import param_text, port_tally
-from unifi_scanner.analysis.rules._common import at_least, device_rule
+from unifi_scanner.analysis.names import device_mac, param_text, port_tally
+from unifi_scanner.analysis.rules._common import at_least, device_fields, device_rule, the_device
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from unifi_scanner.analysis.rule import RuleContext
     from unifi_scanner.collect.models import Event
 
@@ -20,7 +22,7 @@ DEVICE_OVERHEATING = device_rule(
     id="device.overheating",
     title="{subject} reported that it is overheating {times}",
     explanation=(
-        "The {kind} {subject} warned {times} that it is too hot. Heat shortens a device's "
+        "{The_device} warned {times} that it is too hot. Heat shortens a device's "
         "life, and a hot switch may cut Power over Ethernet or restart."
     ),
     remediation=(
@@ -38,7 +40,7 @@ POE_OVERLOAD = device_rule(
     tally=port_tally,
     title="{subject} overloaded Power over Ethernet on {port_list} {times}",
     explanation=(
-        "The {kind} {subject} could not deliver the power that the device on {port_list} "
+        "{The_device} could not deliver the power that the device on {port_list} "
         "asked for ({times}). The powered device (a camera, access point or phone) may restart "
         "or switch off."
     ),
@@ -61,7 +63,7 @@ POE_DISCONNECT = device_rule(
     escalate=at_least((3, Severity.MEDIUM)),
     title="{subject} cut Power over Ethernet on {port_list} {times}",
     explanation=(
-        "The {kind} {subject} stopped powering the device on {port_list} {times}. The "
+        "{The_device} stopped powering the device on {port_list} {times}. The "
         "device there lost power; repeated cuts point to a faulty cable, device or budget."
     ),
     remediation=(
@@ -78,12 +80,20 @@ def _rps_tally(event: Event, _ctx: RuleContext) -> tuple[tuple[str, str], ...]:
     return (("problem", f"{what} (port {port})" if port else what),)
 
 
+def _rps_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
+    the = the_device(event, ctx, "redundant power supply")
+    if not (device_mac(event) or event.device_name):
+        the = "the redundant power supply"
+    return {**device_fields(event, ctx), "the_device": the, "The_device": the[:1].upper() + the[1:]}
+
+
 POWER_RPS = device_rule(
     id="power.rps",
     tally=_rps_tally,
-    title="The redundant power supply {subject} reported a power problem {times}",
+    fields=_rps_fields,
+    title="{The_device} reported a power problem {times}",
     explanation=(
-        "The redundant power supply (RPS) {subject} reported: {problem_list}. When the RPS "
+        "{The_device} (RPS) reported: {problem_list}. When the RPS "
         "powers a device, that device's own power supply has failed or lost mains power; "
         "without a working backup the device goes down at the next failure."
     ),
@@ -106,7 +116,7 @@ OUTLET_CYCLED = device_rule(
     escalate=at_least((3, Severity.MEDIUM)),
     title="{subject} power-cycled {outlet_list} {times}",
     explanation=(
-        "The {kind} {subject} switched {outlet_list} off and on again {times}, restarting "
+        "{The_device} switched {outlet_list} off and on again {times}, restarting "
         "whatever is plugged in. That is done by an admin or by an automatic power-cycle "
         "rule when the connected device stops answering."
     ),

@@ -9,7 +9,14 @@ import functools
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
-from unifi_scanner.analysis.ips import Direction, IpsAlert, Triage, is_threat_event, parse_alert
+from unifi_scanner.analysis.ips import (
+    UNNAMED,
+    Direction,
+    IpsAlert,
+    Triage,
+    is_threat_event,
+    parse_alert,
+)
 from unifi_scanner.analysis.names import (
     client_key,
     client_subject,
@@ -77,6 +84,11 @@ def _fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
     first, second = advice(found.info.kind)
     return {
         "signature": found.signature,
+        "signature_text": (
+            "a threat signature the controller does not name (its system log leaves it out)"
+            if found.signature == UNNAMED
+            else f"'{found.signature}'"
+        ),
         "signature_id": found.signature_id or "unknown",
         "family": found.family,
         "label": found.info.label,
@@ -117,6 +129,9 @@ def _badge_set(direction: Direction, blocked: bool, pro: bool) -> tuple[str, ...
     return (*badges, "ET PRO") if pro else badges
 
 
+_HIGH_HINTS = frozenset({"high", "very_high"})
+
+
 def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:
     found = alert(event, ctx)
     risky = found.info.kind in {Kind.SCAN, Kind.ATTACK}
@@ -124,6 +139,8 @@ def _inside_other_severity(event: Event, ctx: RuleContext) -> Severity:
         return Severity.MEDIUM
     if mentions_compromise(found.signature):  # "ET INFO … Trojan …" from an inside host
         return Severity.MEDIUM
+    if found.signature == UNNAMED and event.severity_hint in _HIGH_HINTS:
+        return Severity.MEDIUM  # a v2 row names no signature: the controller's rating counts
     return Severity.LOW
 
 
@@ -138,7 +155,7 @@ IPS_INSIDE_THREAT = EventRule(
     name=_host,
     title="{subject} may be infected: {count} alert(s) for {category_list}",
     explanation=(
-        "{subject}{address} sent traffic matching '{signature}'. {meaning} "
+        "{subject}{address} sent traffic matching {signature_text}. {meaning} "
         "A device inside your network sending this traffic is a strong sign that it runs "
         "malicious software. The gateway {action_text}. Destinations: {target_top}."
     ),
@@ -210,7 +227,7 @@ IPS_INSIDE_OTHER = EventRule(
     name=_host,
     title="{count} intrusion alert(s) for traffic from {subject}: {category_list}",
     explanation=(
-        "{subject}{address} triggered '{signature}'. {meaning} The gateway {action_text}."
+        "{subject}{address} triggered {signature_text}. {meaning} The gateway {action_text}."
     ),
     remediation=(
         "Check what {subject} is and whether it should be doing this.",
@@ -324,7 +341,7 @@ IP_REPUTATION = device_rule(
     id="security.ip_reputation",
     title="{subject} saw traffic with poorly reputed addresses {times}",
     explanation=(
-        "The gateway {subject} matched traffic against its IP reputation list {times}: an "
+        "{The_device} matched traffic against its IP reputation list {times}: an "
         "address known for attacks or malware was involved."
     ),
     remediation=(
@@ -337,7 +354,7 @@ IPS_UPDATE_FAILED = device_rule(
     id="ips.update_failed",
     title="{subject} could not update its threat signatures {times}",
     explanation=(
-        "The gateway {subject} failed to download new intrusion prevention signatures "
+        "{The_device} failed to download new intrusion prevention signatures "
         "{times}. Until it succeeds it does not recognise the newest threats."
     ),
     remediation=(

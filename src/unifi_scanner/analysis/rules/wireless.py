@@ -189,7 +189,8 @@ def _radar_fields(event: Event, ctx: RuleContext) -> Mapping[str, object]:
             "In the UniFi app, set its 5 GHz radio to a non-DFS channel (36-48, or 149-165 "
             "where allowed) at 80 MHz or less."
         )
-    return {**device_fields(event, ctx), "radar_advice": advice}
+    where = f" (on channel {channel})" if channel is not None else ""
+    return {**device_fields(event, ctx), "radar_advice": advice, "where": where}
 
 
 def _radar_tally(event: Event, _ctx: RuleContext) -> Iterable[tuple[str, str]]:
@@ -206,7 +207,7 @@ RADAR_DETECTED = device_rule(
     title="{subject} detected radar and changed channel {times}",
     explanation=(
         "Some 5 GHz channels (DFS channels) are shared with weather and airport radar. "
-        "{subject} heard radar {times} (on channel {channel_list}) and had to leave its "
+        "{subject} heard radar {times}{where} and had to leave its "
         "channel, which briefly disconnects its clients."
     ),
     remediation=(

@@ -4,7 +4,7 @@ Missing fields never crash; an item that cannot be used at all raises ``ValueErr
 and counted by :func:`normalize_all`).
 """
 
-from unifi_scanner.collect.normalize._coerce import mac_id
+from unifi_scanner.collect.normalize._coerce import as_str, as_text, mac_id
 from unifi_scanner.collect.normalize.events import (
     IPS_KEY,
     event_from_alarm,
@@ -13,6 +13,7 @@ from unifi_scanner.collect.normalize.events import (
     event_from_websocket,
     events_from_websocket_frame,
 )
+from unifi_scanner.collect.normalize.flows import TRAFFIC_FLOW_KEY, event_from_traffic_flow
 from unifi_scanner.collect.normalize.inventory import (
     client_from_payload,
     controller_info_from_sysinfo,
@@ -22,11 +23,9 @@ from unifi_scanner.collect.normalize.inventory import (
 )
 from unifi_scanner.collect.normalize.result import Normalized, normalize_all
 from unifi_scanner.collect.normalize.v2 import (
-    TRAFFIC_FLOW_KEY,
     V2_TO_CLASSIC,
     classic_key,
     event_from_system_log,
-    event_from_traffic_flow,
     fill_placeholders,
 )
 
@@ -35,6 +34,8 @@ __all__ = [
     "TRAFFIC_FLOW_KEY",
     "V2_TO_CLASSIC",
     "Normalized",
+    "as_str",
+    "as_text",
     "classic_key",
     "client_from_payload",
     "controller_info_from_sysinfo",

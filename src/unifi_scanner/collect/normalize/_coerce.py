@@ -18,6 +18,7 @@ __all__ = [
     "as_int",
     "as_mac",
     "as_str",
+    "as_text",
     "as_time",
     "mac_id",
     "require_mapping",
@@ -82,6 +83,18 @@ def as_str(value: object) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def as_text(value: object) -> str | None:
+    """A value as text for a sentence: a string stripped, a number.
+
+    ``None`` when empty, a boolean, or a list or object (whose ``repr`` must never reach a report).
+    """
+    if type(value) is str:  # the common case, fast
+        return value.strip() or None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return str(value).strip() or None
 
 
 def as_mac(value: object) -> str | None:

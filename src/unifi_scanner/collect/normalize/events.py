@@ -13,7 +13,6 @@ IPS alerts from every source use the classic ``inner_alert_*``/``src_ip``/``dest
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner import vocabulary
@@ -29,7 +28,7 @@ from unifi_scanner.collect.normalize._coerce import (
     synthetic_id,
     without,
 )
-from unifi_scanner.vocabulary import DEVICE_FIELDS, Actor, split_key
+from unifi_scanner.vocabulary import DEVICE_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -79,26 +78,12 @@ def _ips_client(item: Mapping[str, object]) -> str | None:
 
 
 _BASE_CONSUMED: Final = frozenset({"_id", "key", "time", "subsystem", "msg", "hostname"})
-_DEVICE_ACTORS: Final = frozenset({Actor.DEVICE, Actor.ADMIN})  # an admin event may name a device
 # field -> (its name field, its display-name field): made once, not per event
 _NAME_KEYS: Final = {
     field: (f"{field}_name", f"{field}_displayName")
     for field in (*DEVICE_FIELDS, *_CLIENT_KEYS, "mac")
 }
 _ANY_DEVICE_FIELD: Final = frozenset((*DEVICE_FIELDS, "mac"))
-
-
-@functools.lru_cache(maxsize=1024)
-def _device_fields(key: str) -> tuple[str, ...]:
-    """Where the key's device MAC may be, in order.
-
-    Its family's own fields first (``dm`` for ``EVT_DM_*``, although console events also carry
-    ``gw``), then every device field.
-    """
-    parts = split_key(key)
-    family = vocabulary.family(parts[0] if parts is not None else None)
-    own = family.fields if parts is not None and family.actor in _DEVICE_ACTORS else ()
-    return tuple(dict.fromkeys((*own, *DEVICE_FIELDS)))
 
 
 def _device_name(params: dict[str, object], field: str, mac: str) -> str | None:
@@ -142,7 +127,7 @@ def _classic(item: object, source: EventSource, *, default_key: str = "UNKNOWN")
 
     device_mac = device_name = None
     if not _ANY_DEVICE_FIELD.isdisjoint(params):  # most client and IPS items name no device
-        for name in _device_fields(key):
+        for name in vocabulary.device_fields(key):
             if name in params and (device_mac := as_mac(params[name])):
                 device_name = _device_name(params, name, device_mac)
                 del params[name]

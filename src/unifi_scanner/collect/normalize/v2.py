@@ -1,7 +1,7 @@
-"""v2 items: ``system-log`` entries and ``traffic-flows`` flows (Network 9/10+).
+"""v2 ``system-log`` entries (Network 9/10+); traffic flows are in :mod:`.flows`.
 
-Both gain the classic IPS vocabulary in ``params`` where it applies (``src_ip``, ``dest_ip``,
-``inner_alert_signature``…), so rules need not know which endpoint answered.
+Entries gain the classic vocabulary in ``params`` where it applies (``src_ip``, ``dest_ip``, the
+parameters under their lower-case names…), so rules need not know which endpoint answered.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
+from unifi_scanner import vocabulary
 from unifi_scanner.collect.models import Event, EventSource
 from unifi_scanner.collect.normalize._coerce import (
     UnusableItemError,
-    as_int,
     as_mac,
     as_str,
     as_time,
@@ -23,26 +23,24 @@ from unifi_scanner.collect.normalize._coerce import (
     synthetic_id,
     without,
 )
-from unifi_scanner.collect.normalize.events import IPS_KEY
-from unifi_scanner.vocabulary import V2_NAMES, bare_name
+from unifi_scanner.vocabulary import GENERIC_DEVICE, V2_NAMES, bare_name, family_of_model
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
-    "TRAFFIC_FLOW_KEY",
     "V2_TO_CLASSIC",
     "classic_key",
     "event_from_system_log",
-    "event_from_traffic_flow",
     "fill_placeholders",
 ]
 
-TRAFFIC_FLOW_KEY: Final = "TRAFFIC_FLOW"
 _LOG_CONSUMED: Final = ("id", "_id", "key", "timestamp", "category")
-_FLOW_CONSUMED: Final = ("id", "_id", "time")
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z0-9_]+)\}")
+# SRC_DEVICE first: in a threat or firewall row, DEVICE is the gateway that acted, while
+# SRC_DEVICE is the device the row is about.
 _DEVICE_PARAMS: Final = (
+    "SRC_DEVICE",
     "DEVICE",
     "DEVICE_WITH_PORT",
     "GATEWAY",
@@ -51,41 +49,20 @@ _DEVICE_PARAMS: Final = (
     "AP",
     "NEAREST_AP",
     "CONSOLE",
-    "SRC_DEVICE",
     "DEVICE_TO",
 )
 # SRC_CLIENT before DST_CLIENT: a threat or firewall entry is about the client that sent the
 # traffic when one is known (``*_KNOWN_SOURCE_CLIENT``), else the one it was aimed at.
 _CLIENT_PARAMS: Final = ("CLIENT", "SRC_CLIENT", "DST_CLIENT", "USER", "GUEST")
-_ADVANCED: Final = re.compile(
-    r"IPS Alert \d+:\s*(?P<category>[^.]+)\.\s*Signature\s+(?P<signature>.+?)\.?\s*(?:From:|$)"
-)
 #: v2 system-log name (version suffix removed) → the classic ``stat/event`` key the rules match.
-#: ``{D}`` becomes ``AP``, ``SW``, ``GW``, ``DM``, ``BB`` or ``LTE`` from the device's model.
+#: ``{D}`` becomes the device's family letters, from its model (``DEV``: unknown).
 #: Built from the vocabulary (:data:`unifi_scanner.vocabulary.V2_NAMES`, its ``classic``
 #: names); sources and confidence: ``docs/v2-system-log.md``. A name missing here keeps its
 #: v2 key.
 V2_TO_CLASSIC: Final[Mapping[str, str]] = MappingProxyType(
     {name.name: f"EVT_{name.family}_{name.action}" for name in V2_NAMES.values() if name.classic}
 )
-# Model prefixes, consoles and gateways first (``US`` would also match ``USG``).
-_KIND_BY_MODEL: Final = (
-    ("DM", ("UCK",)),  # a Cloud Key: a UniFi OS console that is not a gateway
-    ("BB", ("UBB",)),  # building bridges and the LTE backup before the AP prefixes
-    ("LTE", ("ULTE", "U-LTE")),
-    ("GW", ("UGW", "USG", "UDM", "UDR", "UDW", "UXG", "UCG", "UX")),
-    ("SW", ("USW", "US", "UDC")),
-    ("AP", ("UAP", "U6", "U7", "UAL", "UAC", "UAE", "UK", "E7", "UWB", "UDB", "ULR")),
-)
 _KIND_BY_PARAM: Final = (("GATEWAY", "GW"), ("SWITCH", "SW"), ("ACCESS_POINT", "AP"), ("AP", "AP"))
-_SUBSYSTEM: Final = {
-    "WU": "wlan",
-    "WG": "wlan",
-    "AP": "wlan",
-    "LU": "lan",
-    "SW": "lan",
-    "GW": "www",
-}
 # Roam and upgrade parameters → the classic ``params`` names the rules read.
 _PARAM_ALIASES: Final = (
     ("RADIO_BAND", "radio_to"),
@@ -181,36 +158,29 @@ def _ip(value: object) -> str | None:
     return as_str(value)
 
 
-def _model_kind(model: str | None) -> str | None:
-    if not model:
-        return None
-    upper = model.upper()
-    for kind, prefixes in _KIND_BY_MODEL:
-        if upper.startswith(prefixes):
-            return kind
-    return None
-
-
 def _device_kind(parameters: Mapping[str, object]) -> str:
-    """``AP``, ``SW``, ``GW`` or ``DM``: by the model, else by the parameter name, else AP."""
+    """The device's family letters: by its model, else by the parameter's name.
+
+    Else :data:`~unifi_scanner.vocabulary.GENERIC_DEVICE`: a plain "device", never a guess.
+    """
     for name in _DEVICE_PARAMS:
         value = parameters.get(name)
         if isinstance(value, dict):
-            kind = _model_kind(as_str(value.get("model")) or as_str(value.get("model_name")))
+            model = as_str(value.get("model")) or as_str(value.get("model_name"))
+            kind = family_of_model(model)
             if kind:
                 return kind
     for name, kind in _KIND_BY_PARAM:
         if isinstance(parameters.get(name), dict):
             return kind
-    return "AP"
+    return GENERIC_DEVICE
 
 
 def classic_key(raw: Mapping[str, object]) -> str | None:
     """The classic ``EVT_*`` key for a v2 system-log entry, or ``None`` when it has none.
 
     The entry's ``key`` is looked up with and without its version suffix, then its ``event``;
-    a generic device key (``DEVICE_UNREACHABLE``) gets ``AP``/``SW``/``GW``/``DM`` from the
-    device.
+    a generic device key (``DEVICE_UNREACHABLE``) gets its device's family letters.
 
     Args:
         raw: the system-log entry.
@@ -323,7 +293,7 @@ def event_from_system_log(item: object) -> Event:
     subsystem = as_str(raw.get("subcategory"))
     if key is not None:
         params["v2_key"] = v2_key
-        subsystem = _SUBSYSTEM.get(key[4:6], subsystem)
+        subsystem = vocabulary.family(key[4:].partition("_")[0]).subsystem
     if not _CLASSIC_PARAM_NAMES.isdisjoint(parameters):
         params.update(_classic_params(parameters))
     _flatten(parameters, params)
@@ -341,95 +311,5 @@ def event_from_system_log(item: object) -> Event:
         device_name=device_name,
         client_mac=client_mac,
         client_name=client_name,
-        params=params,
-    )
-
-
-def _endpoint(raw: Mapping[str, object], name: str) -> Mapping[str, object]:
-    value = raw.get(name)
-    return value if isinstance(value, dict) else {}
-
-
-def _advanced(text: str) -> tuple[str, str] | None:
-    """(category, signature) from ``advanced_information``.
-
-    The part after ``From:`` (the source address) is cut first, so the few distinct rest hit
-    the cache.
-    """
-    return _advanced_head(text.partition("From:")[0])
-
-
-@functools.lru_cache(maxsize=4096)
-def _advanced_head(head: str) -> tuple[str, str] | None:
-    parsed = _ADVANCED.search(head)
-    return (parsed.group("category"), parsed.group("signature")) if parsed else None
-
-
-def _add_ips_params(
-    params: dict[str, object],
-    raw: Mapping[str, object],
-    ips: Mapping[str, object],
-    ends: tuple[Mapping[str, object], Mapping[str, object]],
-) -> None:
-    """Give a flow's IPS fields their classic ``params`` names (those with a value)."""
-    source, destination = ends
-    parsed = _advanced(as_str(ips.get("advanced_information")) or "")
-    category = as_str(ips.get("category_name")) or (parsed[0] if parsed else None)
-    signature = as_str(ips.get("signature")) or (parsed[1] if parsed else None)
-    for name, value in (
-        ("src_ip", as_str(source.get("ip"))),
-        ("src_port", as_int(source.get("port"))),
-        ("src_mac", as_mac(source.get("mac"))),
-        ("dest_ip", as_str(destination.get("ip"))),
-        ("dest_port", as_int(destination.get("port"))),
-        ("dst_mac", as_mac(destination.get("mac"))),
-        ("proto", as_str(raw.get("protocol"))),
-        ("inner_alert_action", as_str(raw.get("action"))),
-        ("inner_alert_signature", signature),
-        ("inner_alert_signature_id", as_int(ips.get("signature_id"))),
-        ("inner_alert_category", category),
-        ("catname", as_str(ips.get("ips_category"))),
-    ):
-        if value is not None:
-            params[name] = value  # noqa: PERF403 - fills the existing dict, no second one
-
-
-def event_from_traffic_flow(item: object) -> Event:
-    """Normalise one v2 traffic flow (source ``traffic_flow``).
-
-    A flow with an ``ips`` block becomes key ``EVT_IPS_IpsAlert`` with the classic IPS
-    ``params``; any other flow gets key ``TRAFFIC_FLOW``. ``severity_hint`` is ``risk``.
-    """
-    raw = require_mapping(item)
-    when = as_time(raw.get("time")) or as_time(raw.get("flow_start_time"))
-    if when is None:
-        raise UnusableItemError(f"traffic flow {raw.get('id')!r} has no usable time")
-    ips_block = raw.get("ips")
-    ips: Mapping[str, object] | None = ips_block if isinstance(ips_block, dict) else None
-    key = IPS_KEY if ips is not None else TRAFFIC_FLOW_KEY
-    source, destination = _endpoint(raw, "source"), _endpoint(raw, "destination")
-    local = source if as_str(source.get("client_name")) else destination
-    if not as_str(local.get("client_name")):
-        local = {}
-    message = (as_str(ips.get("advanced_information")) if ips else None) or (
-        f"{as_str(raw.get('action')) or 'flow'} {as_str(raw.get('protocol')) or ''} "
-        f"{as_str(source.get('ip'))} -> {as_str(destination.get('ip'))}"
-    )
-    event_id = as_str(raw.get("id")) or as_str(raw.get("_id")) or synthetic_id(key, when, message)
-    params = without(raw, _FLOW_CONSUMED)
-    if ips is not None:
-        _add_ips_params(params, raw, ips, (source, destination))
-    risk = as_str(raw.get("risk"))
-    return Event(
-        id=event_id,
-        key=key,
-        source=EventSource.TRAFFIC_FLOW,
-        time=when,
-        subsystem="www" if ips is not None else None,
-        category="SECURITY" if ips is not None else None,
-        severity_hint=risk.lower() if risk else None,
-        message=message,
-        client_mac=as_mac(local.get("mac")),
-        client_name=as_str(local.get("client_name")),
         params=params,
     )
