@@ -277,8 +277,8 @@ def test_every_v2_name_gets_its_promised_finding(name, caplog):
     actor = entry.family.actor
     if actor in {vocabulary.Actor.CLIENT, vocabulary.Actor.THREAT}:
         names: tuple[str, ...] = (CLIENT_NAME,)
-    elif actor is vocabulary.Actor.DEVICE and entry.rule != "wan.quality" or name == "ADMIN_ACCESS":
-        names = (DEVICE_NAME,) if name != "ADMIN_ACCESS" else ()
+    elif actor is vocabulary.Actor.DEVICE and entry.rule != "wan.quality":
+        names = (DEVICE_NAME,)
     else:
         names = ()
     _check(entry, findings, caplog, names=names, macs=(DEVICE_MAC, CLIENT_MAC))
