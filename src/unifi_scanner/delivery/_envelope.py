@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.collect.models import ControllerInfo, Flavour, Site, Window
 from unifi_scanner.reports import Report, SeverityCounts
+from unifi_scanner.reports.identity import stable_report_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -31,6 +32,7 @@ def _parse(text: str | None) -> datetime | None:
 def report_envelope(report: Report) -> dict[str, Any]:
     """Return the JSON-compatible metadata of ``report`` that :func:`report_from_envelope` reads."""
     return {
+        "id": report.id,
         "site": {
             "id": report.site.id,
             "name": report.site.name,
@@ -72,6 +74,7 @@ def report_from_envelope(data: Mapping[str, Any]) -> Report:
             hostname=data["controller"]["hostname"],
         ),
         generated_at=generated_at,
+        id=data.get("id") or stable_report_id(generated_at, f"{data['site']['name']}|outbox"),
         timezone=data["timezone"],
         findings=findings,
         summary=SeverityCounts(

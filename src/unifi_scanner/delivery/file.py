@@ -1,4 +1,10 @@
-"""Write reports as files: ``unifi-report-<site>-<UTC timestamp>.<ext>``, atomically."""
+"""Write reports as files: ``unifi-report-<site>-<UTC time>-<report id>.<ext>``, atomically.
+
+A file is never overwritten: each report has its own id. A file that exists already holds this
+same report when an earlier attempt wrote it but was stopped before it could say so (the outbox
+then tries again): identical content counts as delivered; different content makes the delivery
+fail rather than replace it.
+"""
 
 from __future__ import annotations
 
@@ -32,38 +38,57 @@ def report_file_name(report: Report, fmt: str) -> str:
     ``-`` and ``_`` becomes ``_``, so it cannot leave the directory.
 
     Args:
-        report: the report; its site and ``generated_at`` name the file.
+        report: the report; its site, ``generated_at`` and id name the file.
         fmt: a key of ``reports.FILE_EXTENSIONS``.
 
     Returns:
-        ``unifi-report-<site>-<YYYYmmddTHHMMSSZ>.<ext>``.
+        ``unifi-report-<site>-<YYYYmmddTHHMMSSZ>-<report id>.<ext>``: names sort by time.
     """
     site = _UNSAFE.sub("_", report.site.name).strip("_") or "site"
     stamp = report.generated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"unifi-report-{site}-{stamp}.{FILE_EXTENSIONS[fmt]}"
+    ident = _UNSAFE.sub("_", report.id) or "report"
+    return f"unifi-report-{site}-{stamp}-{ident}.{FILE_EXTENSIONS[fmt]}"
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path``, flush it to disk, then rename."""
+    """Write ``text`` to a temporary file next to ``path``, flush it, then link it into place.
+
+    A link never replaces a file. When ``path`` exists already with exactly ``text`` (this report,
+    written by an attempt that was stopped before it was recorded), that is success.
+
+    Raises:
+        FileExistsError: ``path`` exists with other content.
+    """
+    if _holds(path, text):
+        return
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(temp_name).replace(path)
-    except BaseException:
+        try:
+            os.link(temp_name, path)  # atomic, and never over an existing file
+        except FileExistsError:
+            if not _holds(path, text):
+                raise
+    finally:
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()
-        raise
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except FileNotFoundError:
+        return False
 
 
 class FileDeliverer:
     """Writes each configured format of a report into ``directory``.
 
-    Files are written to a temporary name and renamed, so a reader never sees half a report.
-    The directory is created when missing. A report with the same site and second overwrites
-    the earlier file.
+    Files are written to a temporary name and linked into place, so a reader never sees half a
+    report, and an existing file is never replaced. The directory is created when missing.
 
     Args:
         directory: where the files go.

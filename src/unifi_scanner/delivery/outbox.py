@@ -11,14 +11,14 @@ the attempt count and the last error), ``delivered`` or ``dropped``; the last tw
   behind the older ones, so they still arrive in order. A record that reaches ``max_attempts``
   or ``max_age`` is dropped with an error log: that is the only way a report is lost.
 
-The report id is the site and the end of the window the report covers: stable for one scan and
-different for the next.
+The report id is the report's own ULID (:attr:`Report.id <unifi_scanner.reports.Report.id>`),
+which also names its files and travels with every delivery.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -41,15 +41,15 @@ _log = structlog.get_logger(__name__)
 
 
 def report_id(report: Report) -> str:
-    """Return the stable id of ``report``: ``<site>@<window end, ISO UTC>``.
+    """Return the id that keys ``report`` in the outbox: its own unique id (a ULID).
 
     Args:
         report: the report.
 
     Returns:
-        For example ``default@2026-11-26T12:00:00+00:00`` (microseconds kept when present).
+        :attr:`Report.id <unifi_scanner.reports.Report.id>`.
     """
-    return f"{report.site.name}@{report.period.end.astimezone(UTC).isoformat()}"
+    return report.id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

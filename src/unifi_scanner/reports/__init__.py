@@ -1,5 +1,6 @@
 """Reports: the :class:`Report` model and its renderers (JSON, text, Markdown, HTML)."""
 
+from unifi_scanner.reports.identity import REPORT_ID, new_report_id
 from unifi_scanner.reports.model import Report, SeverityCounts, build_report
 from unifi_scanner.reports.render import (
     FILE_EXTENSIONS,
@@ -16,11 +17,13 @@ from unifi_scanner.reports.render import (
 __all__ = [
     "FILE_EXTENSIONS",
     "RENDERERS",
+    "REPORT_ID",
     "REPORT_SCHEMA_VERSION",
     "Renderer",
     "Report",
     "SeverityCounts",
     "build_report",
+    "new_report_id",
     "render_html",
     "render_json",
     "render_markdown",

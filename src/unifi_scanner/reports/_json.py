@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict"]
 
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 """Bumped in its minor part for additive changes, in its major part for breaking ones."""
 
 
@@ -49,6 +49,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     """
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
+        "report_id": report.id,
         "site": report.site.name,
         "period": {"start": utc_iso(report.period.start), "end": utc_iso(report.period.end)},
         "generated_at": utc_iso(report.generated_at),

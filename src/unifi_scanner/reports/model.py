@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.errors import RenderError
+from unifi_scanner.reports.identity import new_report_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -58,6 +59,8 @@ class Report:
     Attributes:
         site: the scanned site.
         period: the window the scan covers (aware UTC).
+        id: the report's unique, time-sortable id (a ULID): it names the report's files and
+            each delivery of it, so nothing is overwritten or sent twice.
         controller: what we know about the controller.
         generated_at: when the report was built (aware UTC).
         timezone: IANA zone name the renderers show times in (``Europe/Berlin``).
@@ -73,6 +76,7 @@ class Report:
     period: Window
     controller: ControllerInfo
     generated_at: datetime
+    id: str = ""
     timezone: str = "UTC"
     findings: tuple[Finding, ...] = ()
     summary: SeverityCounts = SeverityCounts()
@@ -115,6 +119,7 @@ def build_report(
     *,
     generated_at: datetime,
     timezone: str = "UTC",
+    report_id: str | None = None,
 ) -> Report:
     """Assemble a :class:`Report` from one scan's results.
 
@@ -129,6 +134,7 @@ def build_report(
             there).
         generated_at: when the report is built; must be timezone-aware.
         timezone: the IANA zone renderers show times in.
+        report_id: the report's id; a new one (from ``generated_at``) when ``None``.
 
     Returns:
         The report.
@@ -151,6 +157,7 @@ def build_report(
         period=snapshot.window,
         controller=snapshot.controller,
         generated_at=generated_at,
+        id=report_id or new_report_id(generated_at),
         timezone=timezone,
         findings=ordered,
         summary=_count(ordered),

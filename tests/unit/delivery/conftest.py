@@ -11,8 +11,10 @@ from unifi_scanner.collect.models import ControllerInfo, Flavour, Site, Snapshot
 from unifi_scanner.integrations.base import IntegrationResults
 from unifi_scanner.reports import build_report
 
+REPORT_ID = "01KBABCDEFGHJKMNPQRSTVWXYZ"
 
-def _make_report(site_name: str = "default", description: str = "Home"):
+
+def _make_report(site_name: str = "default", description: str = "Home", report_id=REPORT_ID):
     """Build an empty report of ``site_name`` generated at 2026-11-26 06:00:05 UTC."""
     snapshot = Snapshot(
         site=Site(id="site-0001", name=site_name, description=description),
@@ -22,7 +24,11 @@ def _make_report(site_name: str = "default", description: str = "Home"):
         ),
     )
     return build_report(
-        snapshot, [], IntegrationResults(), generated_at=datetime(2026, 11, 26, 6, 0, 5, tzinfo=UTC)
+        snapshot,
+        [],
+        IntegrationResults(),
+        generated_at=datetime(2026, 11, 26, 6, 0, 5, tzinfo=UTC),
+        report_id=report_id,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -11,18 +12,16 @@ from unifi_scanner.delivery import Deliverer, FileDeliverer, report_file_name
 from unifi_scanner.errors import DeliveryError
 from unifi_scanner.reports import build_report
 
+from .conftest import REPORT_ID
+
 
 async def test_writes_each_format_into_a_new_directory(tmp_path, report, rendered):
     """Each format is written under its own name into a directory created on demand."""
     target = tmp_path / "out" / "reports"
     deliverer = FileDeliverer(target, formats=["html", "json", "text", "markdown"])
     receipt = await deliverer.deliver(report, rendered)
-    names = [
-        "unifi-report-default-20261126T060005Z.html",
-        "unifi-report-default-20261126T060005Z.json",
-        "unifi-report-default-20261126T060005Z.txt",
-        "unifi-report-default-20261126T060005Z.md",
-    ]
+    stem = f"unifi-report-default-20261126T060005Z-{REPORT_ID}"
+    names = [f"{stem}.html", f"{stem}.json", f"{stem}.txt", f"{stem}.md"]
     assert receipt.channel == "file"
     assert receipt.destinations == tuple(str(target / name) for name in names)
     assert sorted(p.name for p in target.iterdir()) == sorted(names)
@@ -38,20 +37,41 @@ async def test_default_formats_are_html_and_json(tmp_path, report, rendered):
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json"]
 
 
-async def test_rewrite_replaces_the_file_and_leaves_no_temp(tmp_path, report, rendered):
-    """Delivering twice in the same second replaces the file and leaves no temporary files."""
+async def test_two_reports_in_one_second_keep_both_files(tmp_path, make_report, rendered):
+    """Reports made in one second have their own ids: neither file replaces the other (#11)."""
+    deliverer = FileDeliverer(tmp_path, formats=["text"])
+    await deliverer.deliver(make_report(report_id=None), rendered)
+    await deliverer.deliver(make_report(report_id=None), {**rendered, "text": "second\n"})
+    texts = sorted(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
+    assert texts == ["hi\n", "second\n"]
+
+
+async def test_an_existing_file_is_never_replaced(tmp_path, report, rendered):
+    """A report id whose file holds other text fails, keeps the first file, leaves no temp."""
     deliverer = FileDeliverer(tmp_path, formats=["text"])
     await deliverer.deliver(report, rendered)
-    await deliverer.deliver(report, {**rendered, "text": "second\n"})
-    assert [p.read_text(encoding="utf-8") for p in tmp_path.iterdir()] == ["second\n"]
+    with pytest.raises(DeliveryError, match="could not write"):
+        await deliverer.deliver(report, {**rendered, "text": "second\n"})
+    assert [p.read_text(encoding="utf-8") for p in tmp_path.iterdir()] == ["hi\n"]
+
+
+async def test_writing_the_same_report_again_is_delivered_once(tmp_path, report, rendered):
+    """A retry of a report whose file an interrupted attempt wrote succeeds with one file."""
+    deliverer = FileDeliverer(tmp_path, formats=["text", "json"])
+    (tmp_path / report_file_name(report, "text")).write_text("hi\n", encoding="utf-8")
+    receipt = await deliverer.deliver(report, rendered)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        Path(d).name for d in receipt.destinations
+    )
+    assert [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.txt"))] == ["hi\n"]
 
 
 @pytest.mark.parametrize(
     ("site", "expected"),
     [
-        ("../../etc", "unifi-report-etc-20261126T060005Z.txt"),
-        ("a/b c", "unifi-report-a_b_c-20261126T060005Z.txt"),
-        ("..", "unifi-report-site-20261126T060005Z.txt"),
+        ("../../etc", f"unifi-report-etc-20261126T060005Z-{REPORT_ID}.txt"),
+        ("a/b c", f"unifi-report-a_b_c-20261126T060005Z-{REPORT_ID}.txt"),
+        ("..", f"unifi-report-site-20261126T060005Z-{REPORT_ID}.txt"),
     ],
 )
 def test_untrusted_site_name_cannot_leave_the_directory(make_report, site, expected):
@@ -74,8 +94,11 @@ def test_file_name_uses_utc_whatever_the_zone(make_report):
         IntegrationResults(),
         generated_at=datetime(2026, 11, 26, 7, 0, tzinfo=ZoneInfo("Europe/Berlin")),
         timezone="Europe/Berlin",
+        report_id=REPORT_ID,
     )
-    assert report_file_name(report, "json") == "unifi-report-default-20261126T060000Z.json"
+    assert report_file_name(report, "json") == (
+        f"unifi-report-default-20261126T060000Z-{REPORT_ID}.json"
+    )
 
 
 async def test_missing_rendering_raises_delivery_error(tmp_path, report):

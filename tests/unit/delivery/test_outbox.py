@@ -15,6 +15,8 @@ from unifi_scanner.delivery import (
     report_id,
 )
 from unifi_scanner.errors import DeliveryError, StateError
+from unifi_scanner.reports import new_report_id
+from unifi_scanner.reports.identity import stable_report_id
 from unifi_scanner.testing import MemoryStateStore
 
 RENDERED = {"html": "<p>r</p>", "json": "{}\n", "markdown": "# r\n", "text": "r\n"}
@@ -50,12 +52,17 @@ def _down(name: str = "smtp") -> CapturingDeliverer:
 def _later(report, hours: int):
     """The same site's report of a window ending ``hours`` later."""
     period = dataclasses.replace(report.period, end=report.period.end + timedelta(hours=hours))
-    return dataclasses.replace(report, period=period)
+    later = report.generated_at + timedelta(hours=hours)
+    return dataclasses.replace(
+        report, period=period, generated_at=later, id=stable_report_id(later, report.id)
+    )
 
 
-def test_report_id_is_site_and_window_end(report):
-    """The report id is stable: the site name and the window end in UTC."""
-    assert report_id(report) == "default@2026-11-26T06:00:00+00:00"
+def test_report_id_is_the_reports_own_id(report):
+    """The outbox keys a report by its own id, so two reports of one window stay apart."""
+    assert report_id(report) == report.id
+    twin = dataclasses.replace(report, id=new_report_id(report.generated_at))
+    assert report_id(twin) != report_id(report)
 
 
 async def test_success_delivers_and_remembers(store, clock, busy_report):

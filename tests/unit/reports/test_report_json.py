@@ -50,6 +50,7 @@ def test_top_level_keys_are_the_contract(report):
     """The top level has exactly the contract's keys, in order."""
     assert list(json.loads(render_json(report))) == [
         "schema_version",
+        "report_id",
         "site",
         "period",
         "generated_at",
@@ -64,7 +65,7 @@ def test_top_level_keys_are_the_contract(report):
 def test_values_follow_the_contract(report):
     """Times are UTC with Z, findings come severe first, and the summary counts them."""
     document = json.loads(render_json(report))
-    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.1"
+    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.2"
     assert document["site"] == "default"
     assert document["period"] == {"start": "2026-11-25T06:00:00Z", "end": "2026-11-26T06:00:00Z"}
     assert document["generated_at"] == "2026-11-26T06:00:05Z"
@@ -144,3 +145,20 @@ def test_read_only_mappings_in_section_data_are_encoded(snapshot):
 
     report = _with_data(snapshot, {"inner": MappingProxyType({"k": [1, 2]})})
     assert json.loads(render_json(report))["integrations"][0]["data"] == {"inner": {"k": [1, 2]}}
+
+
+def test_report_ids_sort_by_time_and_never_repeat():
+    """Ids sort as reports were made and differ within one millisecond (issue 11)."""
+    from datetime import UTC, datetime, timedelta
+
+    from unifi_scanner.reports import REPORT_ID, new_report_id
+    from unifi_scanner.reports.identity import report_id_time_ms, stable_report_id
+
+    at = datetime(2026, 12, 5, 1, 2, 3, 456_000, tzinfo=UTC)
+    same_moment = {new_report_id(at) for _ in range(1000)}
+    assert len(same_moment) == 1000
+    assert all(REPORT_ID.fullmatch(ident) for ident in same_moment)
+    later = [new_report_id(at + timedelta(milliseconds=n)) for n in range(0, 5000, 7)]
+    assert later == sorted(later)
+    assert report_id_time_ms(later[0]) == int(at.timestamp() * 1000)
+    assert stable_report_id(at, "s") == stable_report_id(at, "s") != stable_report_id(at, "t")
