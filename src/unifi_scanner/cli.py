@@ -1,6 +1,8 @@
 """The ``unifi-scanner`` command line.
 
-Exit status: 0 ok, 1 the scan (or check) failed, 2 bad configuration or usage.
+Exit status: 0 ok, 1 the scan (or check) failed, 2 bad configuration or usage, 3 the report was
+delivered but is incomplete (a feed could not be read; the next report brings the rest), 4 another
+scan was using the state file and this one did nothing.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ from rich.text import Text
 from unifi_scanner import app as composition
 from unifi_scanner.__about__ import __version__
 from unifi_scanner.config import load_settings, redacted, secret_values
-from unifi_scanner.errors import ConfigError, ScannerError
+from unifi_scanner.errors import ConfigError, ScanBusyError, ScannerError
 from unifi_scanner.logging import configure_logging
+from unifi_scanner.reports import coverage_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from unifi_scanner.config import Settings
 
 __all__ = ["cli", "main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INCOMPLETE, EXIT_BUSY = 0, 1, 2, 3, 4
 
 cli = typer.Typer(
     name="unifi-scanner",
@@ -98,6 +103,8 @@ def _settings(config: Path | None, **overrides: object) -> Settings:
 
 def _fail(err: ScannerError) -> typer.Exit:
     _err.print(_styled("Error:", "bold red", err))
+    if isinstance(err, ScanBusyError):
+        return typer.Exit(EXIT_BUSY)
     return typer.Exit(EXIT_CONFIG if isinstance(err, ConfigError) else EXIT_FAILED)
 
 
@@ -108,12 +115,25 @@ def _print_outcome(outcome: composition.ScanOutcome) -> None:
             "Site ",
             (_safe(outcome.report.site.name), "bold"),
             f": {summary.severe} severe, {summary.medium} medium, {summary.low} low",
+            ("" if outcome.complete else " (INCOMPLETE report)", "bold yellow"),
         )
     )
+    for sentence in coverage_lines(outcome.report):
+        if sentence.kind != "caught-up":
+            _out.print(f"  {_safe(sentence.text)}")
     for path in outcome.files:
         _out.print(f"  wrote {_safe(path)}")
     for line in outcome.problems:
         _err.print(_styled("warning:", "yellow", line))
+
+
+def _exit_status(outcomes: Sequence[composition.ScanOutcome]) -> int:
+    """1 when something failed, else 3 when a report is incomplete, else 0."""
+    if any(outcome.problems for outcome in outcomes):
+        return EXIT_FAILED
+    if not all(outcome.complete for outcome in outcomes):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
 
 
 @cli.command()
@@ -126,8 +146,9 @@ def run(config: ConfigOption = None) -> None:
         raise _fail(err) from None
     for outcome in outcomes:
         _print_outcome(outcome)
-    if any(outcome.problems for outcome in outcomes):
-        raise typer.Exit(EXIT_FAILED)
+    status = _exit_status(outcomes)
+    if status != EXIT_OK:
+        raise typer.Exit(status)
 
 
 @cli.command()
@@ -172,8 +193,9 @@ def demo(
     except ScannerError as err:
         raise _fail(err) from None
     _print_outcome(outcome)
-    if outcome.problems:
-        raise typer.Exit(EXIT_FAILED)
+    status = _exit_status([outcome])
+    if status != EXIT_OK:
+        raise typer.Exit(status)
 
 
 @cli.command()

@@ -21,6 +21,7 @@ translated at the stage boundary and chained with ``raise ... from err``::
     ├─ RenderError
     ├─ DeliveryError
     └─ StateError
+       └─ ScanBusyError                 (another scan holds the state file)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "LoginRateLimitedError",
     "MfaRequiredError",
     "RenderError",
+    "ScanBusyError",
     "ScannerError",
     "StateError",
 ]
@@ -182,3 +184,11 @@ class DeliveryError(ScannerError):
 
 class StateError(ScannerError):
     """The state store could not be read or written."""
+
+
+class ScanBusyError(StateError):
+    """Another scan kept the state file locked for longer than this one would wait.
+
+    Args:
+        message: which state file, and how long this scan waited.
+    """

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
     from _typeshed import FileDescriptorLike
 
+    from unifi_scanner.state.base import Commit, SourceMark
+
 __all__ = [
     "FakeClock",
     "FakeIntegration",
@@ -174,7 +176,7 @@ class MemoryStateStore:
     """
 
     def __init__(self) -> None:
-        self._window_ends: dict[str, datetime] = {}
+        self._marks: dict[str, dict[str, SourceMark]] = {}
         self._seen: dict[str, dict[str, datetime]] = {}
         self._records: dict[str, dict[str, str]] = {}
         self.closed = False
@@ -183,15 +185,19 @@ class MemoryStateStore:
         if self.closed:
             raise StateError("the state store is closed")
 
-    def get_window_end(self, site: str) -> datetime | None:
-        """Return the end of the last successful scan window of ``site``."""
+    def source_marks(self, site: str) -> Mapping[str, SourceMark]:
+        """Return each feed's mark for ``site``, by feed name."""
         self._check_open()
-        return self._window_ends.get(site)
+        return dict(self._marks.get(site, {}))
 
-    def set_window_end(self, site: str, end: datetime) -> None:
-        """Remember the end of the last successful scan window of ``site``."""
+    def commit(self, commit: Commit) -> None:
+        """Store marks, seen ids and records at once (records are checked before anything)."""
         self._check_open()
-        self._window_ends[site] = end
+        encoded = [(ns, key, self._encode(ns, key, value)) for ns, key, value in commit.records]
+        self._marks.setdefault(commit.site, {}).update(commit.marks)
+        self._seen.setdefault(commit.site, {}).update(dict.fromkeys(commit.seen, commit.at))
+        for namespace, key, raw in encoded:
+            self._records.setdefault(namespace, {})[key] = raw
 
     def seen_ids(self, site: str, ids: Iterable[str]) -> frozenset[str]:
         """Return those of ``ids`` already reported for ``site``."""
@@ -224,11 +230,14 @@ class MemoryStateStore:
     def put_record(self, namespace: str, key: str, value: Mapping[str, Any]) -> None:
         """Store a JSON record under ``namespace``/``key``, replacing any previous one."""
         self._check_open()
+        self._records.setdefault(namespace, {})[key] = self._encode(namespace, key, value)
+
+    @staticmethod
+    def _encode(namespace: str, key: str, value: Mapping[str, Any]) -> str:
         try:
-            raw = json.dumps(dict(value), allow_nan=False)
+            return json.dumps(dict(value), allow_nan=False)
         except (TypeError, ValueError) as err:
             raise StateError(f"record {namespace}/{key} is not JSON: {err}") from err
-        self._records.setdefault(namespace, {})[key] = raw
 
     def delete_record(self, namespace: str, key: str) -> bool:
         """Delete the record under ``namespace``/``key``; return whether there was one."""

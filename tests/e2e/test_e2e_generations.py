@@ -13,6 +13,7 @@ Known, justified differences between Network 9 and 10:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections import Counter
 from datetime import timedelta
@@ -26,15 +27,17 @@ from pydantic import SecretStr
 from unifi_scanner import app
 from unifi_scanner.analysis import Engine
 from unifi_scanner.app import scan as scan_module
-from unifi_scanner.collect import reported_identity
+from unifi_scanner.collect import IPS_KEY, TRAFFIC_FLOW_KEY, Feed, reported_identity
 from unifi_scanner.config import Settings
 from unifi_scanner.errors import AuthenticationError, ControllerUnreachableError
 from unifi_scanner.simulator import (
     DEFAULT_API_KEY,
+    EndpointFault,
     Faults,
     SimulatorConfig,
     SimulatorServer,
 )
+from unifi_scanner.state import Commit, SourceMark
 from unifi_scanner.testing import MemoryStateStore
 
 from .conftest import FROZEN, frozen_now
@@ -156,17 +159,40 @@ async def test_network10_event_findings_match_network9(tmp_path):
 
 
 class RecordingStore(MemoryStateStore):
-    """A memory state store that records the identities each successful run marked."""
+    """A memory state store that records the identities each successful run remembered."""
 
     def __init__(self) -> None:
         super().__init__()
         self.marked: list[set[str]] = []
 
-    def mark_seen(self, site: str, ids: Iterable[str], at: datetime) -> None:
-        """Remember the ids, then store them."""
-        ids = list(ids)
-        self.marked.append(set(ids))
-        super().mark_seen(site, ids, at)
+    def commit(self, commit: Commit) -> None:
+        """Record the ids, then store everything."""
+        seen = list(commit.seen)
+        self.marked.append(set(seen))
+        super().commit(dataclasses.replace(commit, seen=seen))
+
+
+def _done_until(store: MemoryStateStore, site: str, end: datetime) -> None:
+    """Mark every feed of ``site`` read and reported up to ``end`` (as a good run would)."""
+    mark = SourceMark(complete_until=end, reported_until=end)
+    store.commit(Commit(site=site, marks=dict.fromkeys(Feed, mark), seen=(), at=end))
+
+
+#: What each reported identity is, as an occurrence: an IPS alert is its flow and signature
+#: (endpoints give one alert different ids), any other event its identity.
+OCCURRENCES: dict[str, object] = {}
+
+
+def _occurrence(event) -> object:
+    if event.key in {IPS_KEY, TRAFFIC_FLOW_KEY} or event.key.startswith("THREAT_"):
+        params = event.params
+        flow = (params.get("src_ip"), params.get("dest_ip"), int(event.time.timestamp()))
+        return (*flow, params.get("inner_alert_signature_id"))
+    return reported_identity(event)
+
+
+def _occurrences(ids: set[str]) -> set[object]:
+    return {OCCURRENCES[i] for i in ids}
 
 
 @pytest.fixture
@@ -176,7 +202,11 @@ def reported(monkeypatch) -> list[set[str]]:
 
     class SpyEngine(Engine):
         def analyze(self, snapshot):
-            runs.append({reported_identity(event) for event in snapshot.events})
+            ids = set()
+            for event in snapshot.events:
+                ids.add(identity := reported_identity(event))
+                OCCURRENCES[identity] = _occurrence(event)
+            runs.append(ids)
             return super().analyze(snapshot)
 
     monkeypatch.setattr(scan_module, "Engine", SpyEngine)
@@ -206,7 +236,7 @@ async def test_overlapping_windows_report_each_event_once(simulator, tmp_path, r
         reference = await _reference_ids(simulator, tmp_path, reported)
         # Without the seen ids, the second window would repeat events of the first one.
         forgetful = RecordingStore()
-        forgetful.set_window_end("default", FIRST_END)
+        _done_until(forgetful, "default", FIRST_END)
         await app.run_once(settings, now=frozen_now, store=forgetful)
     first_ids, second_ids, _, forgetful_ids = reported
     assert first_ids & forgetful_ids, "the overlap holds events"
@@ -216,33 +246,40 @@ async def test_overlapping_windows_report_each_event_once(simulator, tmp_path, r
     counts = Counter([*first_ids, *second_ids])
     assert set(counts.values()) == {1}
     # Only what a later window can collect again is remembered, not every reported event.
-    first_marked = store.marked[0]
+    first_marked = store.marked[0] & first_ids  # identities (content keys come with them)
     assert first_ids & forgetful_ids <= first_marked < first_ids
 
 
-async def test_a_site_covered_by_an_earlier_window_reports_nothing_again(
+async def test_a_feed_that_failed_is_read_again_without_repeating_the_others(
     simulator, tmp_path, reported
 ):
-    """A shared window reaching back past a site's own last end reports none of its events again.
+    """With the IPS endpoints down, the next run reads IPS alerts from where they stopped.
 
-    With ``site: all`` the window only moves when every site was secured, so after another
-    site failed it reaches back past this site's end; only the overlap was remembered.
+    Events and alarms move on; the IPS feed keeps its start, so the second run reads it from
+    there again. IPS alerts also arrive through ``stat/event``: those the first run reported
+    are remembered and not reported again.
     """
-    settings = _settings(simulator, tmp_path, site="all")
-    hour_ago = frozen_now() - timedelta(hours=1)
     store = RecordingStore()
+    settings = _settings(simulator, tmp_path)
+    down = tuple(EndpointFault(kind="500", endpoint=e) for e in ("traffic-flows", "stat/ips/event"))
     async with asyncio.timeout(DEADLINE_S):
-        await app.run_once(settings, now=frozen_now, store=store)
-        store.set_window_end("*", hour_ago)  # as if another site had failed an hour ago
-        await app.run_once(settings, now=frozen_now, store=store)
-        unknown = RecordingStore()  # the same window for a store that knows nothing
-        unknown.set_window_end("*", hour_ago)
-        await app.run_once(settings, now=frozen_now, store=unknown)
-    first_ids, again_ids, last_hour_ids = reported
-    assert last_hour_ids, "the last hour holds events"
-    assert last_hour_ids <= first_ids
-    assert again_ids == set()
-    assert len(store.marked[0]) < len(last_hour_ids)  # the overlap was remembered, not the hour
+        simulator.state.faults = Faults(endpoints=down)
+        (first,) = await app.run_once(settings, now=lambda: FIRST_END, store=store)
+        simulator.state.faults = Faults()
+        (second,) = await app.run_once(settings, now=frozen_now, store=store)
+        reference = await _reference_ids(simulator, tmp_path, reported)
+    first_ids, second_ids, _ = reported
+    assert not first.complete
+    assert [g.feed for g in first.report.gaps] == [Feed.IPS]
+    assert second.complete
+    ips = next(c for c in second.report.coverage if c.feed is Feed.IPS)
+    assert ips.behind_since is not None
+    assert ips.start < next(c for c in second.report.coverage if c.feed is Feed.EVENTS).start
+    before, after = _occurrences(first_ids), _occurrences(second_ids)
+    assert before & after == set()
+    assert before | after == _occurrences(reference)
+    assert len(first_ids) + len(second_ids) == len(reference)
+    assert store.marked[0] >= first_ids, "a run with a feed behind remembers all it reported"
 
 
 @pytest.mark.parametrize("failure", ["controller-down", "bad-password"])
@@ -262,7 +299,7 @@ async def test_failed_run_loses_no_event(simulator, tmp_path, failure, reported)
             wrong = settings.model_copy(update={"password": SecretStr("wrong")})
             with pytest.raises(AuthenticationError):
                 await app.run_once(wrong, now=lambda: failed_at, store=store)
-        assert store.get_window_end("default") == FIRST_END
+        assert store.source_marks("default")[Feed.EVENTS].complete_until == FIRST_END
         (good,) = await app.run_once(settings, now=frozen_now, store=store)
         reference = await _reference_ids(simulator, tmp_path, reported)
     first_ids, good_ids, _ = reported

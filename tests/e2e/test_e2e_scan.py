@@ -84,7 +84,7 @@ async def test_wrong_password_fails_the_scan_and_keeps_the_window(settings):
 
     store = SqliteStateStore(settings.state_path, frozen_now)
     try:
-        assert store.get_window_end("default") is None
+        assert store.source_marks("default") == {}
     finally:
         store.close()
 
@@ -134,7 +134,8 @@ async def test_site_all_scans_every_site_the_account_sees(settings):
 
     store = SqliteStateStore(settings.state_path, frozen_now)
     try:
-        assert store.get_window_end("*") == FROZEN, "the shared window moved on"
+        marks = store.source_marks("default")
+        assert {m.complete_until for m in marks.values()} == {FROZEN}, "each feed moved on"
     finally:
         store.close()
 

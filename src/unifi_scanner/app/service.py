@@ -12,7 +12,7 @@ import structlog
 from unifi_scanner.app.scan import ScanOutcome, run_once
 from unifi_scanner.app.wiring import controller_client, http_client, ssl_context, utc_now
 from unifi_scanner.collect import LiveCollector
-from unifi_scanner.errors import ConfigError, ScannerError
+from unifi_scanner.errors import ConfigError, ScanBusyError, ScannerError
 from unifi_scanner.schedule import build_trigger, serve_forever
 
 if TYPE_CHECKING:
@@ -73,6 +73,9 @@ async def serve(
             async def _job() -> None:
                 try:
                     outcomes = await run_once(settings, now=now, live=live)
+                except ScanBusyError as err:
+                    _log.warning("scheduled scan skipped: another scan is running", error=str(err))
+                    return
                 except ScannerError as err:
                     _log.error("scan failed", error=str(err))
                     return

@@ -1,23 +1,31 @@
 """Stage 2: collect one scan into a typed :class:`Snapshot` (probing, paging, normalising)."""
 
 from unifi_scanner.collect.coordinator import Collection, Collector, Probe
-from unifi_scanner.collect.dedup import dedupe_events, reported_identity
+from unifi_scanner.collect.dedup import (
+    dedupe_events,
+    recognising_keys,
+    remembered_keys,
+    reported_identity,
+)
 from unifi_scanner.collect.export import classify_item, load_export
 from unifi_scanner.collect.live import LiveCollector, LiveStats, merge_live
 from unifi_scanner.collect.models import (
     Client,
     CollectionNote,
     ControllerInfo,
+    Coverage,
     Device,
     DeviceState,
     Event,
     EventSource,
+    Feed,
     Flavour,
     Port,
     Site,
     Snapshot,
     Temperature,
     Window,
+    feed_of,
 )
 from unifi_scanner.collect.normalize import (
     IPS_KEY,
@@ -47,11 +55,13 @@ __all__ = [
     "CollectionNote",
     "Collector",
     "ControllerInfo",
+    "Coverage",
     "Device",
     "DeviceState",
     "Event",
     "EventSource",
     "EventSpool",
+    "Feed",
     "Flavour",
     "LiveCollector",
     "LiveStats",
@@ -74,10 +84,13 @@ __all__ = [
     "event_from_traffic_flow",
     "event_from_websocket",
     "events_from_websocket_frame",
+    "feed_of",
     "fill_placeholders",
     "load_export",
     "merge_live",
     "normalize_all",
+    "recognising_keys",
+    "remembered_keys",
     "reported_identity",
     "site_from_payload",
     "without_ids",

@@ -12,6 +12,11 @@ and a :class:`CollectionNote`, and the rest still arrives.
 
 Every call's outcome is kept as a :class:`Probe` for ``unifi-scanner check``.
 
+Each feed (events, IPS alerts, alarms) is read from its own start (``Window.start_of``) and the
+snapshot's ``coverage`` says whether it was read completely: a feed whose endpoints all failed,
+that failed after its first page, or that was cut at ``max_pages`` is not complete, and the scan
+that reads it must not count its period as done.
+
 Events are streamed: each page is normalised as it arrives and its events go into an
 :class:`~unifi_scanner.collect.stream.EventSpool` (de-duplicated, spilled to a temporary file),
 so no raw page is kept and memory does not grow with the number of events. A paged endpoint
@@ -28,7 +33,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
-from unifi_scanner.collect.models import CollectionNote, ControllerInfo, Site, Snapshot, Window
+from unifi_scanner.collect.models import (
+    CollectionNote,
+    ControllerInfo,
+    Coverage,
+    Feed,
+    Site,
+    Snapshot,
+    Window,
+)
 from unifi_scanner.collect.normalize import (
     IPS_KEY,
     Normalized,
@@ -97,6 +110,24 @@ class _Run:
     notes: list[CollectionNote] = field(default_factory=list)
     skipped: int = 0
     unreadable: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    gaps: dict[Feed, tuple[str, bool]] = field(default_factory=dict)
+
+    def gap(self, feed: Feed, reason: str, *, partial: bool) -> None:
+        """Record that ``feed`` was not read completely (the first reason is kept)."""
+        self.gaps.setdefault(feed, (reason, partial))
+
+    def coverage(self, window: Window) -> tuple[Coverage, ...]:
+        """Every feed's coverage in this run."""
+        return tuple(
+            Coverage(
+                feed=feed,
+                start=window.start_of(feed),
+                complete=feed not in self.gaps,
+                partial=self.gaps.get(feed, ("", False))[1],
+                reason=self.gaps.get(feed, ("", False))[0],
+            )
+            for feed in Feed
+        )
 
     def endpoint(self, name: str) -> str | None:
         """The path of the last probe of ``name``, or ``name`` itself when it had none."""
@@ -173,15 +204,22 @@ class Collector:
             match = Site(id=wanted, name=wanted, description=wanted)
         return await self._collect_site(match, window or self.default_window(), run)
 
-    async def collect_all(self, *, window: Window | None = None) -> tuple[Collection, ...]:
-        """Collect every site this account can see (``site = "all"``)."""
-        window = window or self.default_window()
+    async def collect_all(
+        self, *, window: Window | Callable[[str], Window] | None = None
+    ) -> tuple[Collection, ...]:
+        """Collect every site this account can see (``site = "all"``).
+
+        Args:
+            window: one window for every site, or a function giving each site (by name) its
+                own; the default window when ``None``.
+        """
         first = _Run(site="*")
         sites = await self._sites(first)
         results = []
         for site in sites:
             run = _Run(site=site.name, probes=list(first.probes))
-            results.append(await self._collect_site(site, window, run))
+            chosen = window(site.name) if callable(window) else window
+            results.append(await self._collect_site(site, chosen or self.default_window(), run))
         return tuple(results)
 
     async def _sites(self, run: _Run) -> tuple[Site, ...]:
@@ -233,6 +271,7 @@ class Collector:
             health=tuple(health or ()),
             ips_settings=_ips_settings(settings or []),
             notes=tuple(run.notes) + _unreadable_notes(run),
+            coverage=run.coverage(window),
         )
         return Collection(snapshot=snapshot, probes=tuple(run.probes), skipped_items=run.skipped)
 
@@ -283,15 +322,16 @@ class Collector:
                 f"{_LABELS[sink.source]} incomplete: {name} failed after {received} items ({err})",
                 err.endpoint,
             )
+            run.gap(sink.source, f"{name} failed after {received} items", partial=True)
             return received
         run.probes.append(Probe(name=name, ok=True, detail=f"{received} items"))
         return received
 
     async def _events(self, run: _Run, window: Window, events: EventSpool) -> None:
-        sink = _Sink(events, window, "events", "events")
+        sink = _Sink(events, window, Feed.EVENTS, "events")
         await self._first_answering(
             run,
-            "events",
+            Feed.EVENTS,
             (
                 _Source(
                     "stat/event", lambda: self._classic_pages(run, window), event_from_classic, sink
@@ -305,7 +345,7 @@ class Collector:
             ),
         )
 
-    async def _first_answering(self, run: _Run, what: str, sources: Sequence[_Source]) -> None:
+    async def _first_answering(self, run: _Run, feed: Feed, sources: Sequence[_Source]) -> None:
         """Stream the first source whose first page answers; if none does, note them all."""
         for source in sources:
             answered = await self._stream(
@@ -314,11 +354,13 @@ class Collector:
             if answered is not None:
                 return
         failures = ", ".join(run.failure(source.name) for source in sources)
-        message = f"{_LABELS[what]} unavailable: {failures}"
-        self._note(run, what, message, run.endpoint(sources[0].name))
+        message = f"{_LABELS[feed]} unavailable: {failures}"
+        self._note(run, feed, message, run.endpoint(sources[0].name))
+        run.gap(feed, failures, partial=False)
 
     async def _classic_pages(self, run: _Run, window: Window) -> AsyncIterator[Sequence[object]]:
-        hours = max(1, math.ceil((self._now() - window.start) / timedelta(hours=1)))
+        start = window.start_of(Feed.EVENTS)
+        hours = max(1, math.ceil((self._now() - start) / timedelta(hours=1)))
         received = 0
         for _ in range(self._max_pages):
             page = await self._client.events(
@@ -332,15 +374,16 @@ class Collector:
             oldest = min(
                 (t for i in page.items if isinstance(t := i.get("time"), int)), default=None
             )
-            if not page.items or not more or (oldest is not None and oldest < _ms(window.start)):
+            if not page.items or not more or (oldest is not None and oldest < _ms(start)):
                 return
-        self._note(run, "events", f"Events truncated: read the first {received} only")
+        self._note(run, Feed.EVENTS, f"Events truncated: read the first {received} only")
+        run.gap(Feed.EVENTS, f"stat/event was cut after {received} items", partial=True)
 
     async def _system_log_pages(self, window: Window, run: _Run) -> AsyncIterator[Sequence[object]]:
         for number in range(self._max_pages):
             page = await self._client.system_log(
                 "all",
-                timestamp_from=_ms(window.start),
+                timestamp_from=_ms(window.start_of(Feed.EVENTS)),
                 timestamp_to=_ms(window.end),
                 page_number=number,
                 page_size=self._system_log_page_size,
@@ -350,18 +393,21 @@ class Collector:
             last = page.page_count is None or number + 1 >= page.page_count
             if not page.items or last:
                 return
-        self._note(run, "events", f"Events truncated: read the first {self._max_pages} pages only")
+        self._note(
+            run, Feed.EVENTS, f"Events truncated: read the first {self._max_pages} pages only"
+        )
+        run.gap(Feed.EVENTS, f"system-log was cut after {self._max_pages} pages", partial=True)
 
     async def _ips(self, run: _Run, window: Window, events: EventSpool) -> None:
-        start, end = _ms(window.start), _ms(window.end)
+        start, end = _ms(window.start_of(Feed.IPS)), _ms(window.end)
 
         async def legacy() -> AsyncIterator[Sequence[object]]:
             yield await self._client.ips_events(start_ms=start, end_ms=end, site=run.site)
 
-        flows = _Sink(events, window, "ips", "IPS alerts", keep=lambda e: e.key == IPS_KEY)
+        flows = _Sink(events, window, Feed.IPS, "IPS alerts", keep=lambda e: e.key == IPS_KEY)
         await self._first_answering(
             run,
-            "ips",
+            Feed.IPS,
             (
                 _Source(
                     "traffic-flows",
@@ -373,7 +419,7 @@ class Collector:
                     "stat/ips/event",
                     legacy,
                     event_from_ips,
-                    _Sink(events, window, "ips", "IPS alerts"),
+                    _Sink(events, window, Feed.IPS, "IPS alerts"),
                 ),
             ),
         )
@@ -381,7 +427,7 @@ class Collector:
     async def _flow_pages(self, window: Window, run: _Run) -> AsyncIterator[Sequence[object]]:
         for number in range(self._max_pages):
             page = await self._client.traffic_flows(
-                timestamp_from=_ms(window.start),
+                timestamp_from=_ms(window.start_of(Feed.IPS)),
                 timestamp_to=_ms(window.end),
                 page_number=number,
                 page_size=self._flow_page_size,
@@ -390,19 +436,23 @@ class Collector:
             yield page.items
             if not page.items or not page.has_next:
                 return
-        self._note(run, "ips", f"IPS alerts truncated: read the first {self._max_pages} pages only")
+        self._note(
+            run, Feed.IPS, f"IPS alerts truncated: read the first {self._max_pages} pages only"
+        )
+        run.gap(Feed.IPS, f"traffic-flows was cut after {self._max_pages} pages", partial=True)
 
     async def _alarms(self, run: _Run, window: Window, events: EventSpool) -> None:
         async def alarms() -> AsyncIterator[Sequence[object]]:
             yield await self._client.alarms(site=run.site)
 
-        sink = _Sink(events, window, "alarms", "alarms")
+        sink = _Sink(events, window, Feed.ALARMS, "alarms")
         received = await self._stream(
             run, "list/alarm", pages=alarms, convert=event_from_alarm, sink=sink
         )
         if received is None:
             message = f"Alarms unavailable: {run.failure('list/alarm')}"
-            self._note(run, "alarms", message, run.endpoint("list/alarm"))
+            self._note(run, Feed.ALARMS, message, run.endpoint("list/alarm"))
+            run.gap(Feed.ALARMS, run.failure("list/alarm"), partial=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,12 +471,12 @@ class _Sink:
 
     events: EventSpool
     window: Window
-    source: str
+    source: Feed
     what: str
     keep: Callable[[Event], bool] | None = None
 
     def put(self, items: Sequence[Event]) -> None:
-        start, end, keep = self.window.start, self.window.end, self.keep
+        start, end, keep = self.window.start_of(self.source), self.window.end, self.keep
         self.events.extend(e for e in items if start <= e.time < end and (keep is None or keep(e)))
 
 

@@ -29,7 +29,7 @@ from unifi_scanner.collect.normalize import IPS_KEY, TRAFFIC_FLOW_KEY
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["dedupe_events", "reported_identity"]
+__all__ = ["dedupe_events", "recognising_keys", "remembered_keys", "reported_identity"]
 
 _PRIORITY: Final = {
     EventSource.IPS: 0,
@@ -141,3 +141,49 @@ def reported_identity(event: Event) -> str:
     other event is its id *and* key, since real controllers reuse an ``_id`` across keys.
     """
     return event.id if _is_ips(event) else f"{event.id}|{event.key}"
+
+
+def _content_keys(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The content keys ``event`` is remembered by, and those it is recognised by."""
+    if _is_ips(event):
+        flow = _flow(event)
+        if flow is None:
+            return (), ()
+        where = "|".join(map(str, flow))
+        signature = _signature_id(event)
+        if signature is None:
+            return (f"ips:{where}|-", f"ips:{where}"), (f"ips:{where}",)
+        return (f"ips:{where}|{signature}", f"ips:{where}"), (
+            f"ips:{where}|{signature}",
+            f"ips:{where}|-",
+        )
+    what = occurrence(event)
+    if what is None:
+        return (), ()
+    key, mac = what
+    stamp = second(event)
+    own, other = ("alarm", "occ") if event.source is EventSource.ALARM else ("occ", "alarm")
+    near = range(stamp - ALARM_SLACK_S, stamp + ALARM_SLACK_S + 1)
+    return (f"{own}:{key}|{mac}|{stamp}",), tuple(f"{other}:{key}|{mac}|{s}" for s in near)
+
+
+def remembered_keys(event: Event) -> tuple[str, ...]:
+    """Every key the state store remembers a reported event by.
+
+    Its :func:`reported_identity`, and what another endpoint's copy of it, read by a later scan
+    (a feed that was down catches up), is recognised by: the flow and signature of an IPS alert
+    (v2 endpoints give it other ids), the key, MAC and second of an event or alarm (an alarm is
+    the same occurrence as its event). The same rules as within a scan (see the module doc).
+    """
+    return (reported_identity(event), *_content_keys(event)[0])
+
+
+def recognising_keys(event: Event) -> tuple[str, ...]:
+    """The keys that, remembered, mean ``event`` was already reported (see remembered_keys).
+
+    An IPS alert matches an earlier copy with its id, its flow and signature, or its flow and
+    no signature (a copy without one joins any alert of the flow, and one without one matches
+    any). A plain alarm matches an event of the same key and MAC within a second; an event
+    matches such an alarm. Two alarms never match each other.
+    """
+    return (reported_identity(event), *_content_keys(event)[1])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 import structlog
@@ -26,16 +26,19 @@ __all__ = [
     "Client",
     "CollectionNote",
     "ControllerInfo",
+    "Coverage",
     "Device",
     "DeviceState",
     "Event",
     "EventSource",
+    "Feed",
     "Flavour",
     "Port",
     "Site",
     "Snapshot",
     "Temperature",
     "Window",
+    "feed_of",
 ]
 
 
@@ -48,6 +51,33 @@ class EventSource(enum.StrEnum):
     WEBSOCKET = "websocket"
     ALARM = "alarm"
     IPS = "ips"
+
+
+class Feed(enum.StrEnum):
+    """A kind of dated data, read from whichever endpoint offers it, with its own progress.
+
+    Each feed is collected from where it was last read completely, so one that failed is read
+    again from there by the next scan while the others move on.
+    """
+
+    EVENTS = "events"  # classic stat/event, else v2 system-log (and live websocket events)
+    IPS = "ips"  # v2 traffic-flows, else classic stat/ips/event
+    ALARMS = "alarms"  # list/alarm
+
+
+_FEEDS: Final[Mapping[EventSource, Feed]] = {
+    EventSource.CLASSIC: Feed.EVENTS,
+    EventSource.SYSTEM_LOG: Feed.EVENTS,
+    EventSource.WEBSOCKET: Feed.EVENTS,
+    EventSource.TRAFFIC_FLOW: Feed.IPS,
+    EventSource.IPS: Feed.IPS,
+    EventSource.ALARM: Feed.ALARMS,
+}
+
+
+def feed_of(source: EventSource) -> Feed:
+    """Return the feed an event from ``source`` belongs to."""
+    return _FEEDS[source]
 
 
 class DeviceState(enum.IntEnum):
@@ -221,10 +251,19 @@ class ControllerInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Window:
-    """The period a scan covers: ``start`` inclusive, ``end`` exclusive, both aware UTC."""
+    """The period a scan covers: ``start`` inclusive, ``end`` exclusive, both aware UTC.
+
+    ``since`` gives a feed a later start than ``start`` (a feed that is caught up need not be
+    read again from where another one, which failed last time, has to start).
+    """
 
     start: datetime
     end: datetime
+    since: Mapping[Feed, datetime] = field(default_factory=dict, compare=False)
+
+    def start_of(self, feed: Feed) -> datetime:
+        """Return from when ``feed`` is read: its own start, never before ``start``."""
+        return max(self.since.get(feed, self.start), self.start)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,6 +282,31 @@ class CollectionNote:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Coverage:
+    """How much of one feed a scan read.
+
+    Attributes:
+        feed: the feed.
+        start: from when it was read (the scan window's end is the end for every feed).
+        complete: every item from ``start`` on was read.
+        partial: some items were read before it failed or was cut (only when not complete).
+        reason: why it is not complete, for people (``stat/event answered 502``).
+        behind_since: earlier reports could not read this feed from this time on; this scan
+            read it again from there (set by the scan, which knows the earlier reports).
+        given_up_from: this feed could not be read from this time until ``start`` within the
+            catch-up limit, and that part is given up (set by the scan).
+    """
+
+    feed: Feed
+    start: datetime
+    complete: bool = True
+    partial: bool = False
+    reason: str = ""
+    behind_since: datetime | None = None
+    given_up_from: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
     """Everything one scan of one site collected.
 
@@ -252,6 +316,9 @@ class Snapshot:
     memory does not grow with their number.
     Either way they come sorted by time then id. Read them in one pass where you can: each
     pass over a stream reads the file again. Do not index it.
+
+    ``coverage`` says, per feed, from when it was read and whether completely; a snapshot that
+    was not collected from a controller (an export, a test) has none.
     """
 
     site: Site
@@ -263,6 +330,12 @@ class Snapshot:
     health: tuple[Mapping[str, Any], ...] = ()
     ips_settings: Mapping[str, Any] | None = None
     notes: tuple[CollectionNote, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+
+    @property
+    def gaps(self) -> tuple[Coverage, ...]:
+        """The feeds that were not read completely (empty when coverage is not tracked)."""
+        return tuple(c for c in self.coverage if not c.complete)
 
     def device(self, mac: str | None) -> Device | None:
         """Return the device with this MAC, if the snapshot has it."""

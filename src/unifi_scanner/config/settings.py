@@ -249,6 +249,20 @@ class Settings(BaseSettings):
     timeout_s: float = Field(default=30.0, gt=0, description="Connect and read timeout.")
     scan_deadline_s: float = Field(default=300.0, gt=0, description="Whole-scan deadline.")
     initial_lookback_hours: int = Field(default=24, ge=1, le=24 * 90)
+    max_catchup_hours: int = Field(
+        default=168,
+        ge=1,
+        le=24 * 89,
+        description=(
+            "How far back a scan reaches for what earlier scans could not read; older gaps are "
+            "given up and the report says so. Below the 90 days reported ids are remembered."
+        ),
+    )
+    lock_wait_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long a scan waits for another scan of the same state file to finish.",
+    )
 
     # integrations
     integrations_deadline_s: float = Field(default=60.0, gt=0)

@@ -13,6 +13,7 @@ from unifi_scanner.delivery.outbox import (
     Outbox,
     OutboxEntry,
     OutboxResult,
+    Staged,
     report_id,
 )
 from unifi_scanner.delivery.smtp import SmtpDeliverer, build_message, subject_line
@@ -36,6 +37,7 @@ __all__ = [
     "OutboxEntry",
     "OutboxResult",
     "SmtpDeliverer",
+    "Staged",
     "WebhookDeliverer",
     "build_message",
     "chat_payload",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from unifi_scanner.delivery.smtp import subject_line
+from unifi_scanner.reports import coverage_lines
 
 if TYPE_CHECKING:
     from unifi_scanner.reports import Report
@@ -88,6 +89,7 @@ def summary_lines(
     end = report.period.end.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     lines = [f"Period: {start} to {end} UTC"]
     clean = _markdown_clean if markdown else _clean
+    lines += [clean(line.text) for line in coverage_lines(report) if line.kind != "caught-up"]
     for finding in report.findings[:limit]:
         line = f"{finding.severity.upper()}: {clean(finding.title)}"
         if finding.subject:

@@ -4,8 +4,12 @@ Every (channel, report) pair has one record in the ``outbox`` namespace, keyed
 ``<channel>/<report id>``. A record is ``pending`` (with the rendered texts the channel needs,
 the attempt count and the last error), ``delivered`` or ``dropped``; the last two keep no texts.
 
-- :meth:`Outbox.deliver` sends a new report to every channel. A channel that already delivered
-  this report id is skipped (idempotence); a channel that fails gets a ``pending`` record.
+- :meth:`Outbox.stage` prepares a new report: a ``pending`` record for every channel that has
+  not delivered this report id (a channel that has is skipped: idempotence). The scan stores
+  those records in the same transaction as its progress, then :meth:`Outbox.send` sends them:
+  a success settles the record as ``delivered``, a failure leaves it ``pending``. So a report
+  whose events count as reported is always delivered or waiting, even if the process is killed
+  between the two. :meth:`Outbox.deliver` does both for callers with no progress to store.
 - :meth:`Outbox.flush` re-sends what is pending, oldest first, before the new report goes out.
   A channel that fails again is not tried for the rest of the run: its newer reports queue
   behind the older ones, so they still arrive in order. A record that reaches ``max_attempts``
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
     from unifi_scanner.reports import Report
     from unifi_scanner.state import StateStore
 
-__all__ = ["OUTBOX_NAMESPACE", "Outbox", "OutboxEntry", "OutboxResult", "report_id"]
+__all__ = ["OUTBOX_NAMESPACE", "Outbox", "OutboxEntry", "OutboxResult", "Staged", "report_id"]
 
 OUTBOX_NAMESPACE = "outbox"
 _PENDING, _DELIVERED, _DROPPED = "pending", "delivered", "dropped"
@@ -59,7 +63,7 @@ class OutboxEntry:
     Attributes:
         channel: the deliverer's ``name``.
         report_id: the report's :func:`report_id`.
-        created_at: when the first attempt failed.
+        created_at: when the report was first queued for this channel.
         attempts: failed attempts so far.
         last_error: the last failure, one line.
     """
@@ -69,6 +73,26 @@ class OutboxEntry:
     created_at: datetime
     attempts: int
     last_error: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Staged:
+    """A report ready for its channels: what :meth:`Outbox.stage` returns.
+
+    Attributes:
+        report: the report.
+        records: one ``pending`` outbox record per channel that has not delivered it, by key.
+        skipped: the channels that had already delivered it.
+    """
+
+    report: Report
+    records: Mapping[str, Mapping[str, Any]]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def store_records(self) -> tuple[tuple[str, str, Mapping[str, Any]], ...]:
+        """The records as ``(namespace, key, value)``, for one transaction with other state."""
+        return tuple((OUTBOX_NAMESPACE, key, record) for key, record in self.records.items())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -324,13 +348,17 @@ class Outbox:
         except StateError as err:
             _log.error("delivery could not be remembered", key=key, error=str(err))
 
-    async def deliver(
+    def stage(
         self, report: Report, rendered: Mapping[str, str], deliverers: Sequence[Deliverer]
-    ) -> OutboxResult:
-        """Send ``report`` through every deliverer; keep it in the outbox for those that fail.
+    ) -> Staged:
+        """Prepare ``report`` for every deliverer: one ``pending`` record per channel.
+
+        Nothing is stored or sent. The caller stores the records (with the scan's progress, in
+        one transaction: :attr:`Staged.store_records`) and then calls :meth:`send`, so a report
+        that counts as done is always either delivered or waiting in the outbox.
 
         A deliverer none of whose formats was rendered is left out (the render failure is the
-        caller's problem to report). One that already delivered this report is skipped.
+        caller's problem to report). One that already delivered this report id is skipped.
 
         Args:
             report: the report.
@@ -338,11 +366,13 @@ class Outbox:
             deliverers: where it goes.
 
         Returns:
-            Receipts, problems, and which deliveries were kept or lost.
+            The records by key, and the channels skipped.
         """
-        tally = _Tally.empty()
         rid = report_id(report)
         envelope = report_envelope(report)
+        records: dict[str, dict[str, Any]] = {}
+        skipped: list[str] = []
+        now = self._now().isoformat()
         for deliverer in deliverers:
             key = f"{deliverer.name}/{rid}"
             available = {f: rendered[f] for f in deliverer.formats if f in rendered}
@@ -355,10 +385,9 @@ class Outbox:
                 existing = None
             if existing is not None and existing.get("status") == _DELIVERED:
                 _log.info("report already delivered; not sent again", channel=deliverer.name)
-                tally.skipped.append(deliverer.name)
+                skipped.append(deliverer.name)
                 continue
-            now = self._now().isoformat()
-            record: dict[str, Any] = {
+            records[key] = {
                 "status": _PENDING,
                 "channel": deliverer.name,
                 "report_id": rid,
@@ -369,6 +398,32 @@ class Outbox:
                 "report": envelope,
                 "rendered": available,
             }
+        return Staged(report=report, records=records, skipped=tuple(skipped))
+
+    async def send(self, staged: Staged, deliverers: Sequence[Deliverer]) -> OutboxResult:
+        """Send a staged report through each deliverer that has a record for it.
+
+        A success replaces the record by a small ``delivered`` one; a failure keeps it pending
+        with one more attempt (or drops it at ``max_attempts``). A channel that already failed
+        in this run is not tried: the report waits behind the older ones.
+
+        Args:
+            staged: what :meth:`stage` returned (its records already stored, or not: a record
+                that cannot be kept after a failure is reported as lost).
+            deliverers: where it goes.
+
+        Returns:
+            Receipts, problems, and which deliveries were kept or lost.
+        """
+        tally = _Tally.empty()
+        tally.skipped.extend(staged.skipped)
+        report = staged.report
+        for deliverer in deliverers:
+            key = f"{deliverer.name}/{report_id(report)}"
+            staged_record = staged.records.get(key)
+            if staged_record is None:
+                continue
+            record = dict(staged_record)
             earlier = self._failing.get(deliverer.name)
             if earlier is not None:
                 tally.problems.append(
@@ -378,12 +433,16 @@ class Outbox:
                 self._keep(tally, key, {**record, "last_error": record["last_error"] or earlier})
                 continue
             try:
-                receipt = await deliverer.deliver(report, available)
+                receipt = await deliverer.deliver(report, record["rendered"])
             except Exception as err:  # noqa: BLE001 - one channel's bug must not stop the others
                 _log_unexpected(deliverer.name, err)
                 _log.error("delivery failed", channel=deliverer.name, error=str(err))
                 self._failing[deliverer.name] = str(err)
-                record.update(attempts=record["attempts"] + 1, last_error=str(err))
+                record.update(
+                    attempts=record["attempts"] + 1,
+                    last_error=str(err),
+                    updated_at=self._now().isoformat(),
+                )
                 if record["attempts"] >= self._max_attempts:
                     self._drop(tally, key, record, f"{record['attempts']} attempts failed")
                     continue
@@ -395,6 +454,30 @@ class Outbox:
             tally.receipts.append(receipt)
             self._remember_delivered(key, record, receipt)
         return tally.result()
+
+    async def deliver(
+        self, report: Report, rendered: Mapping[str, str], deliverers: Sequence[Deliverer]
+    ) -> OutboxResult:
+        """Stage ``report``, store its records, and send it (:meth:`stage` then :meth:`send`).
+
+        For callers with no progress of their own to store with the records. A record that
+        cannot be stored is still sent; if that delivery fails too, it is lost (and said so).
+
+        Args:
+            report: the report.
+            rendered: the report's text by format (every format any deliverer asks for).
+            deliverers: where it goes.
+
+        Returns:
+            Receipts, problems, and which deliveries were kept or lost.
+        """
+        staged = self.stage(report, rendered, deliverers)
+        for key, record in staged.records.items():
+            try:
+                self._put(key, record)
+            except StateError as err:
+                _log.warning("outbox record could not be stored", key=key, error=str(err))
+        return await self.send(staged, deliverers)
 
 
 def _log_unexpected(channel: str, err: Exception) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
 import aiosmtplib
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from unifi_scanner.reports import Report
 
-__all__ = ["SmtpDeliverer", "build_message", "subject_line"]
+__all__ = ["SmtpDeliverer", "build_message", "message_id", "subject_line"]
 
 _FORMATS = ("text", "html")
 # Control characters and every other line break str.splitlines() knows (header injection).
@@ -34,15 +34,29 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 def subject_line(report: Report, prefix: str = "UniFi Scanner") -> str:
     """Return the email subject: site and severity counts, or "no problems found".
 
-    Controller strings are untrusted: control characters (CR/LF) are replaced by spaces.
+    An incomplete report says so first, and never "no problems found" alone. Controller strings
+    are untrusted: control characters (CR/LF) are replaced by spaces.
     """
     site = report.site.description or report.site.name
     counts = report.summary
     if report.is_empty:
-        status = "no problems found"
+        status = "no problems found" if report.complete else "no problems found so far"
     else:
         status = f"{counts.severe} severe, {counts.medium} medium, {counts.low} low"
+    if not report.complete:
+        status = f"INCOMPLETE, {status}"
     return _CONTROL.sub(" ", f"[{prefix}] {site}: {status}")
+
+
+def message_id(report: Report, sender: str) -> str:
+    """Return the e-mail ``Message-ID`` of ``report``: the same for every copy of it.
+
+    Derived from the report id, so a message sent again (the outbox retrying after a send
+    whose answer was lost) is recognisably the same one; mail systems drop such duplicates.
+    The domain is the sender's, when it has one.
+    """
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "unifi-scanner.invalid"
+    return f"<report-{report.id}@{_CONTROL.sub('', domain)}>"
 
 
 def build_message(
@@ -71,7 +85,7 @@ def build_message(
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Date"] = format_datetime(report.generated_at)
-    message["Message-ID"] = make_msgid("unifi-scanner", domain="unifi-scanner.invalid")
+    message["Message-ID"] = message_id(report, sender)
     message.set_content(rendered["text"], subtype="plain", charset="utf-8")
     message.add_alternative(rendered["html"], subtype="html", charset="utf-8")
     return message

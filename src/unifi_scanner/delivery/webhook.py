@@ -4,9 +4,16 @@ A webhook URL is a secret: its path is often the only credential. So this module
 host in errors, logs and receipts, and never the path or query. Redirects are not followed
 (a 3xx is an error): following one could send the report somewhere unexpected.
 
-Transient failures (connection errors, timeouts, 5xx, 429) are retried with exponential
-backoff through ``stamina``; a ``Retry-After`` is honoured when it is no longer than
-``max_retry_after_s``, and a longer one ends the retries at once. Any other status is final.
+Every POST of a report carries its id as ``Idempotency-Key`` (and the generic JSON body carries
+it as ``report_id``): a retry, or the outbox sending it again next run, is recognisably the same
+report, so a receiver that keeps the keys it has seen takes each report once.
+
+Transient failures (connection errors, 5xx, 429) are retried with exponential backoff through
+``stamina``; a ``Retry-After`` is honoured when it is no longer than ``max_retry_after_s``, and a
+longer one ends the retries at once. Any other status is final. A request that was sent but got
+no answer (a read timeout, a dropped connection) may have arrived: it is not repeated at once
+(a chat service, which cannot tell repeats apart, would show it twice) but fails the delivery,
+and the outbox tries again on the next run with the same key.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ __all__ = ["USER_AGENT", "WebhookDeliverer", "redact_url", "webhook_deliverers"]
 
 USER_AGENT: Final = f"unifi-scanner/{__version__}"
 _FORMATS = ("json",)
+#: Errors after which the request may have reached the receiver: sent, but no answer came.
+_UNKNOWN_OUTCOME: Final = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 _log = structlog.get_logger(__name__)
 
 
@@ -162,10 +171,21 @@ class WebhookDeliverer:
                 text = text.replace(secret, "…")
         return text
 
-    async def _post_once(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response:
-        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+    async def _post_once(self, http: httpx.AsyncClient, body: bytes, key: str) -> httpx.Response:
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "Idempotency-Key": key,
+        }
         try:
             response = await http.post(self._url, content=body, headers=headers)
+        except _UNKNOWN_OUTCOME as err:
+            detail = self._scrub(f"{type(err).__name__}: {err}".rstrip(": "))
+            message = (
+                f"{self._host} did not answer after the report was sent ({detail}); it may have "
+                "arrived, so it is not sent again before the next run"
+            )
+            raise DeliveryError(message, channel=self._name) from err
         except httpx.TransportError as err:
             detail = self._scrub(f"{type(err).__name__}: {err}".rstrip(": "))
             raise _TransientError(f"could not reach {self._host}: {detail}") from err
@@ -178,7 +198,7 @@ class WebhookDeliverer:
             raise DeliveryError(f"{self._host} answered HTTP {status}", channel=self._name)
         return response
 
-    async def _post(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response:
+    async def _post(self, http: httpx.AsyncClient, body: bytes, key: str) -> httpx.Response:
         retrying = stamina.retry_context(
             on=_backoff_hook(self._max_retry_after_s),
             attempts=self._attempts,
@@ -190,7 +210,7 @@ class WebhookDeliverer:
             with attempt:
                 if attempt.num > 1:
                     _log.info("webhook retry", channel=self._name, host=self._host, n=attempt.num)
-                return await self._post_once(http, body)
+                return await self._post_once(http, body, key)
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
     async def deliver(self, report: Report, rendered: Mapping[str, str]) -> DeliveryReceipt:
@@ -211,11 +231,11 @@ class WebhookDeliverer:
         body = self._body(report, rendered)
         try:
             if self._http is not None:
-                response = await self._post(self._http, body)
+                response = await self._post(self._http, body, report.id)
             else:
                 timeout = httpx.Timeout(self._timeout_s)
                 async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
-                    response = await self._post(http, body)
+                    response = await self._post(http, body, report.id)
         except _TransientError as err:
             raise DeliveryError(str(err), channel=self._name) from err
         _log.info(

@@ -1,5 +1,6 @@
 """Reports: the :class:`Report` model and its renderers (JSON, text, Markdown, HTML)."""
 
+from unifi_scanner.reports._format import coverage_lines
 from unifi_scanner.reports.identity import REPORT_ID, new_report_id
 from unifi_scanner.reports.model import Report, SeverityCounts, build_report
 from unifi_scanner.reports.render import (
@@ -23,6 +24,7 @@ __all__ = [
     "Report",
     "SeverityCounts",
     "build_report",
+    "coverage_lines",
     "new_report_id",
     "render_html",
     "render_json",

@@ -18,9 +18,14 @@ if TYPE_CHECKING:
     from unifi_scanner.reports.model import Report
 
 __all__ = [
+    "INCOMPLETE_HEADING",
     "NO_PROBLEMS",
+    "NO_PROBLEMS_SO_FAR",
+    "CoverageLine",
     "IntegrationRow",
     "controller_label",
+    "coverage_heading",
+    "coverage_lines",
     "flatten_data",
     "format_age",
     "format_duration",
@@ -42,6 +47,9 @@ _WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FLAVOURS = {"unifi-os": "UniFi OS", "legacy": "legacy controller"}
 NO_PROBLEMS = "No problems found."
+NO_PROBLEMS_SO_FAR = "No problems found in what could be read, but this report is incomplete."
+INCOMPLETE_HEADING = "Incomplete report"
+_FEED_LABELS = {"events": "Events", "ips": "IPS alerts", "alarms": "Alarms"}
 _MINUTE = 60
 _HOUR = 3600
 _DAY = 86400
@@ -87,11 +95,80 @@ def period_label(report: Report) -> str:
 
 
 def summary_line(report: Report) -> str:
-    """Return the one-line summary, or a plain "No problems found." for an empty report."""
+    """Return the one-line summary, or a plain "No problems found." for an empty report.
+
+    An incomplete report never says "No problems found." alone: it says what it is.
+    """
     if report.is_empty:
-        return NO_PROBLEMS
+        return NO_PROBLEMS if report.complete else NO_PROBLEMS_SO_FAR
     counts = report.summary
-    return f"{counts.severe} severe, {counts.medium} medium, {counts.low} low"
+    line = f"{counts.severe} severe, {counts.medium} medium, {counts.low} low"
+    return line if report.complete else f"{line} (incomplete report)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoverageLine:
+    """One sentence about what a report covers, for the top of every format.
+
+    Attributes:
+        kind: ``missing`` (a feed not read completely: the report is incomplete),
+            ``given-up`` (a part no report will have) or ``caught-up`` (a part earlier reports
+            missed, included here).
+        text: the sentence, plain text (controller words in it are untrusted).
+    """
+
+    kind: str
+    text: str
+
+
+def coverage_heading(report: Report) -> str:
+    """Return the heading of the coverage lines: a warning when the report is incomplete."""
+    return INCOMPLETE_HEADING if not report.complete else "Coverage"
+
+
+def coverage_lines(report: Report) -> tuple[CoverageLine, ...]:
+    """Return what the report does not cover, or covers late, in plain sentences.
+
+    Missing parts come first; a report with none of these has no lines.
+    """
+    zone = report.tzinfo
+    missing: list[CoverageLine] = []
+    other: list[CoverageLine] = []
+    for covered in report.coverage:
+        label = _FEED_LABELS.get(str(covered.feed), str(covered.feed))
+        start = local_time(covered.start, zone)
+        if covered.given_up_from is not None:
+            other.append(
+                CoverageLine(
+                    kind="given-up",
+                    text=(
+                        f"{label} from {local_time(covered.given_up_from, zone)} to {start} "
+                        "could never be read and are older than the catch-up limit "
+                        "(max_catchup_hours): no report will include them."
+                    ),
+                )
+            )
+        if not covered.complete:
+            reason = f" ({one_line(covered.reason)})" if covered.reason else ""
+            text = (
+                f"{label} from {start} on could only partly be read{reason}; "
+                "the next report will include the rest."
+                if covered.partial
+                else f"{label} from {start} on could not be read{reason}; "
+                "the next report will include them."
+            )
+            missing.append(CoverageLine(kind="missing", text=text))
+        elif covered.behind_since is not None:
+            other.append(
+                CoverageLine(
+                    kind="caught-up",
+                    text=(
+                        f"{label} from {local_time(covered.behind_since, zone)} on, which "
+                        "earlier reports could not read, are included in this one."
+                    ),
+                )
+            )
+    return (*missing, *other)
 
 
 def markdown_escape(text: str) -> str:

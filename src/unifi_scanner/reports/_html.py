@@ -17,6 +17,8 @@ from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import (
     controller_label,
+    coverage_heading,
+    coverage_lines,
     integration_rows,
     local_time,
     period_label,
@@ -85,6 +87,9 @@ def _context(report: Report) -> dict[str, Any]:
         "controller": controller_label(report),
         "generated": local_time(report.generated_at, report.tzinfo),
         "summary": summary_line(report),
+        "complete": report.complete,
+        "coverage_heading": coverage_heading(report),
+        "coverage": [line.text for line in coverage_lines(report)],
         "groups": groups,
         "notes": report.collection_notes,
         "integrations": integration_rows(report),

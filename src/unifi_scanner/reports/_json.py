@@ -68,6 +68,19 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             {"source": n.source, "message": n.message, "endpoint": n.endpoint}
             for n in report.collection_notes
         ],
+        "complete": report.complete,
+        "coverage": [
+            {
+                "source": str(c.feed),
+                "from": utc_iso(c.start),
+                "complete": c.complete,
+                "partial": c.partial,
+                "reason": c.reason or None,
+                "caught_up_from": utc_iso(c.behind_since) if c.behind_since else None,
+                "given_up_from": utc_iso(c.given_up_from) if c.given_up_from else None,
+            }
+            for c in report.coverage
+        ],
     }
 
 

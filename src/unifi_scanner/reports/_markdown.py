@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.reports._format import (
     controller_label,
+    coverage_heading,
+    coverage_lines,
     integration_rows,
     local_time,
     markdown_escape,
@@ -70,6 +72,16 @@ def _findings(report: Report) -> list[str]:
     return lines
 
 
+def _coverage(report: Report) -> list[str]:
+    sentences = coverage_lines(report)
+    if not sentences:
+        return []
+    lines = [f"## {coverage_heading(report)}", ""]
+    lines += [f"- {esc(sentence.text)}" for sentence in sentences]
+    lines.append("")
+    return lines
+
+
 def _notes(report: Report) -> list[str]:
     if not report.collection_notes:
         return []
@@ -122,9 +134,9 @@ def render_markdown(report: Report) -> str:
         f"- **Controller:** {esc(controller_label(report))}",
         f"- **Generated:** {local_time(report.generated_at, report.tzinfo)}",
         "",
-        f"**Summary:** {summary_line(report)}",
-        "",
     ]
+    lines += _coverage(report)
+    lines += [f"**Summary:** {summary_line(report)}", ""]
     lines += _findings(report)
     lines += _notes(report)
     lines += _integrations(report)

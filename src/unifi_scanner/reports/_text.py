@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.reports._format import (
     controller_label,
+    coverage_heading,
+    coverage_lines,
     integration_rows,
     local_time,
     period_label,
@@ -92,6 +94,16 @@ def _findings(report: Report) -> list[str]:
     return lines
 
 
+def _coverage(report: Report) -> list[str]:
+    sentences = coverage_lines(report)
+    if not sentences:
+        return []
+    lines = _heading(coverage_heading(report))
+    for sentence in sentences:
+        lines += _wrap(sentence.text, "- ", "  ")
+    return lines
+
+
 def _notes(report: Report) -> list[str]:
     if not report.collection_notes:
         return []
@@ -149,6 +161,7 @@ def render_text(report: Report) -> str:
     lines.append(f"Period:      {period_label(report)}")
     lines.append(f"Controller:  {controller_label(report)}")
     lines.append(f"Generated:   {local_time(report.generated_at, report.tzinfo)}")
+    lines += _coverage(report)
     lines.append("")
     lines.append(f"Summary: {summary_line(report)}")
     lines += _findings(report)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from unifi_scanner.collect.models import (
         CollectionNote,
         ControllerInfo,
+        Coverage,
         Site,
         Snapshot,
         Window,
@@ -68,6 +69,8 @@ class Report:
         summary: how many findings of each severity.
         integrations: one section per integration that ran, in the runner's order.
         collection_notes: what the collection could not check.
+        coverage: per feed (events, IPS alerts, alarms), from when it was read and whether
+            completely; empty when not tracked (a report made from an export).
         section_renderers: the integrations' own section renderers, by integration ``name``
             (a section without one is shown as a generic key/value listing).
     """
@@ -82,12 +85,23 @@ class Report:
     summary: SeverityCounts = SeverityCounts()
     integrations: tuple[IntegrationSection, ...] = ()
     collection_notes: tuple[CollectionNote, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
     section_renderers: Mapping[str, SectionRenderer] = field(default_factory=dict, compare=False)
 
     @property
     def tzinfo(self) -> ZoneInfo:
         """The zone times are rendered in."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def gaps(self) -> tuple[Coverage, ...]:
+        """The feeds that could not be read completely: the report is incomplete if any."""
+        return tuple(c for c in self.coverage if not c.complete)
+
+    @property
+    def complete(self) -> bool:
+        """True when every feed was read completely (or coverage is not tracked)."""
+        return not self.gaps
 
     @property
     def is_empty(self) -> bool:
@@ -163,5 +177,6 @@ def build_report(
         summary=_count(ordered),
         integrations=integrations.sections,
         collection_notes=snapshot.notes,
+        coverage=snapshot.coverage,
         section_renderers=dict(integrations.renderers),
     )

@@ -21,10 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
 from unifi_scanner.errors import StateError
+from unifi_scanner.state.base import SourceMark
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from types import TracebackType
+
+    from unifi_scanner.state.base import Commit
 
 __all__ = ["MIGRATIONS", "SqliteStateStore"]
 
@@ -49,9 +52,34 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         PRIMARY KEY (namespace, key)
     ) WITHOUT ROWID;
     """,
+    # 2: one mark per feed instead of one window end per site. A site's old window end becomes
+    # every feed's mark (the feeds of version 1: events, ips, alarms); the shared "*" end of
+    # `site: all` goes, each site having its own.
+    """
+    CREATE TABLE source_mark (
+        site TEXT NOT NULL,
+        feed TEXT NOT NULL,
+        complete_until TEXT NOT NULL,
+        reported_until TEXT NOT NULL,
+        PRIMARY KEY (site, feed)
+    ) WITHOUT ROWID;
+    INSERT INTO source_mark (site, feed, complete_until, reported_until)
+        SELECT w.site, f.feed, w.end_at, w.end_at
+        FROM window_end AS w
+        CROSS JOIN (SELECT 'events' AS feed UNION ALL SELECT 'ips' UNION ALL SELECT 'alarms') AS f
+        WHERE w.site <> '*';
+    DROP TABLE window_end;
+    """,
 )
 """Schema migrations; entry ``n`` takes ``user_version`` from ``n`` to ``n + 1``. Append only."""
 
+_PUT_RECORD: Final = (
+    "INSERT OR REPLACE INTO record (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)"
+)
+_PUT_MARK: Final = (
+    "INSERT OR REPLACE INTO source_mark (site, feed, complete_until, reported_until) "
+    "VALUES (?, ?, ?, ?)"
+)
 _CHUNK = 500  # stays far below SQLite's host-parameter limit (999 on old builds)
 
 
@@ -71,7 +99,7 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 class SqliteStateStore:
-    """Durable state in a SQLite file: window ends, seen ids and namespaced JSON records.
+    """Durable state in a SQLite file: feed marks, seen ids and namespaced JSON records.
 
     Opening creates the parent directories and the file, switches to WAL mode and applies any
     pending migrations. Use it as a context manager, or call :meth:`close`.
@@ -178,20 +206,43 @@ class SqliteStateStore:
                 raise StateError(f"cannot write state store {self._path}: {err}") from err
             return changed
 
-    def get_window_end(self, site: str) -> datetime | None:
-        """Return the end of the last successful scan window of ``site``."""
-        rows = self._read("SELECT end_at FROM window_end WHERE site = ?", (site,))
-        return _decode_time(rows[0][0]) if rows else None
+    def source_marks(self, site: str) -> Mapping[str, SourceMark]:
+        """Return each feed's mark for ``site``, by feed name (empty before the first report)."""
+        sql = "SELECT feed, complete_until, reported_until FROM source_mark WHERE site = ?"
+        return {
+            feed: SourceMark(
+                complete_until=_decode_time(complete), reported_until=_decode_time(reported)
+            )
+            for feed, complete, reported in self._read(sql, (site,))
+        }
 
-    def set_window_end(self, site: str, end: datetime) -> None:
-        """Remember the end of the last successful scan window of ``site``.
+    def commit(self, commit: Commit) -> None:
+        """Store a report's marks, seen ids and records in one transaction: all or nothing.
 
         Raises:
-            ValueError: ``end`` is naive.
-            StateError: the write failed.
+            ValueError: a time is naive.
+            StateError: a record is not JSON-compatible, or the write failed (nothing is stored).
         """
-        sql = "INSERT OR REPLACE INTO window_end (site, end_at) VALUES (?, ?)"
-        self._write([(sql, (site, _encode_time(end)))])
+        stamp = _encode_time(commit.at)
+        statements: list[tuple[str, tuple[Any, ...]]] = [
+            (
+                _PUT_MARK,
+                (
+                    commit.site,
+                    feed,
+                    _encode_time(mark.complete_until),
+                    _encode_time(mark.reported_until),
+                ),
+            )
+            for feed, mark in commit.marks.items()
+        ]
+        seen_sql = "INSERT OR REPLACE INTO seen_id (site, id, seen_at) VALUES (?, ?, ?)"
+        statements.extend((seen_sql, (commit.site, i, stamp)) for i in dict.fromkeys(commit.seen))
+        statements.extend(
+            (_PUT_RECORD, (namespace, key, self._encode_record(namespace, key, value), stamp))
+            for namespace, key, value in commit.records
+        )
+        self._write(statements)
 
     def seen_ids(self, site: str, ids: Iterable[str]) -> frozenset[str]:
         """Return those of ``ids`` already reported for ``site``."""
@@ -238,14 +289,15 @@ class SqliteStateStore:
         Raises:
             StateError: ``value`` is not JSON-compatible, or the write failed.
         """
+        text = self._encode_record(namespace, key, value)
+        self._write([(_PUT_RECORD, (namespace, key, text, _encode_time(self._now())))])
+
+    @staticmethod
+    def _encode_record(namespace: str, key: str, value: Mapping[str, Any]) -> str:
         try:
-            text = json.dumps(dict(value), sort_keys=True, allow_nan=False)
+            return json.dumps(dict(value), sort_keys=True, allow_nan=False)
         except (TypeError, ValueError) as err:
             raise StateError(f"record {namespace}/{key} is not JSON-compatible: {err}") from err
-        sql = (
-            "INSERT OR REPLACE INTO record (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)"
-        )
-        self._write([(sql, (namespace, key, text, _encode_time(self._now())))])
 
     def delete_record(self, namespace: str, key: str) -> bool:
         """Delete the record under ``namespace``/``key``; return whether there was one."""

@@ -66,11 +66,14 @@ class _EmptySelector:
 
 
 def test_memory_store_is_a_state_store():
-    """MemoryStateStore keeps windows, seen ids and JSON records."""
+    """MemoryStateStore keeps feed marks, seen ids and JSON records."""
+    from unifi_scanner.state import Commit, SourceMark
+
     store = MemoryStateStore()
-    store.set_window_end("default", T0)
-    assert store.get_window_end("default") == T0
-    assert store.get_window_end("other") is None
+    mark = SourceMark(complete_until=T0, reported_until=T0)
+    store.commit(Commit(site="default", marks={"events": mark}, seen=(), at=T0))
+    assert store.source_marks("default") == {"events": mark}
+    assert store.source_marks("other") == {}
     store.mark_seen("default", ["a", "b"], T0)
     assert store.seen_ids("default", ["a", "c"]) == frozenset({"a"})
     store.put_record("ns", "k", {"n": 1, "list": [1]})

@@ -59,6 +59,8 @@ def test_top_level_keys_are_the_contract(report):
         "findings",
         "integrations",
         "collection_notes",
+        "complete",
+        "coverage",
     ]
 
 

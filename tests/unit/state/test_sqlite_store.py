@@ -9,9 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from unifi_scanner.errors import StateError
-from unifi_scanner.state import MIGRATIONS, SqliteStateStore, StateStore
+from unifi_scanner.state import MIGRATIONS, Commit, SourceMark, SqliteStateStore, StateStore
 
 T0 = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+def _marks(end: datetime, reported: datetime | None = None) -> dict[str, SourceMark]:
+    mark = SourceMark(complete_until=end, reported_until=reported or end)
+    return {"events": mark, "ips": mark, "alarms": mark}
+
+
+def _commit(store, site: str, end: datetime, **extra) -> None:
+    store.commit(Commit(site=site, marks=_marks(end), seen=(), at=T0, **extra))
 
 
 class FrozenClock:
@@ -46,7 +55,7 @@ def store_fixture(db_path, clock):
 def test_satisfies_the_state_store_protocol(store):
     """SqliteStateStore can be used wherever a StateStore is expected."""
     typed: StateStore = store
-    assert typed.get_window_end("default") is None
+    assert typed.source_marks("default") == {}
 
 
 def test_creates_parent_directories_and_uses_wal(store, db_path):
@@ -61,23 +70,94 @@ def test_creates_parent_directories_and_uses_wal(store, db_path):
         conn.close()
 
 
-def test_window_end_round_trips_per_site(store):
-    """Each site keeps its own window end, returned as aware UTC; a later set replaces it."""
+def test_marks_round_trip_per_site_and_feed(store):
+    """Each site keeps one mark per feed, returned as aware UTC; a later commit replaces it."""
     berlin = datetime(2026, 11, 26, 7, 0, 0, 123456, tzinfo=ZoneInfo("Europe/Berlin"))
-    store.set_window_end("default", berlin)
-    store.set_window_end("branch", T0)
-    assert store.get_window_end("default") == datetime(2026, 11, 26, 6, 0, 0, 123456, tzinfo=UTC)
-    assert store.get_window_end("default").tzinfo is UTC
-    store.set_window_end("default", T0 + timedelta(hours=1))
-    assert store.get_window_end("default") == T0 + timedelta(hours=1)
-    assert store.get_window_end("branch") == T0
-    assert store.get_window_end("other") is None
+    _commit(store, "default", berlin)
+    _commit(store, "branch", T0)
+    marks = store.source_marks("default")
+    assert set(marks) == {"events", "ips", "alarms"}
+    exact = datetime(2026, 11, 26, 6, 0, 0, 123456, tzinfo=UTC)
+    assert marks["ips"] == SourceMark(complete_until=exact, reported_until=exact)
+    assert marks["ips"].complete_until.tzinfo is UTC
+    behind = SourceMark(complete_until=T0, reported_until=T0 + timedelta(hours=2))
+    store.commit(Commit(site="default", marks={"ips": behind}, seen=(), at=T0))
+    assert store.source_marks("default")["ips"] == behind
+    assert store.source_marks("default")["events"].complete_until == exact
+    assert store.source_marks("branch")["alarms"].complete_until == T0
+    assert store.source_marks("other") == {}
+
+
+def test_commit_stores_marks_seen_ids_and_records_together(store):
+    """One commit stores the marks, the reported ids and the records."""
+    store.commit(
+        Commit(
+            site="default",
+            marks=_marks(T0),
+            seen=["a", "b", "a"],
+            at=T0,
+            records=[("outbox", "file/R1", {"status": "pending"})],
+        )
+    )
+    assert store.seen_ids("default", ["a", "b", "c"]) == frozenset({"a", "b"})
+    assert store.get_record("outbox", "file/R1") == {"status": "pending"}
+    assert store.source_marks("default")["events"].complete_until == T0
+
+
+def test_a_failed_commit_stores_nothing(store):
+    """A record that is not JSON fails the commit before anything of it is stored."""
+    with pytest.raises(StateError, match="not JSON-compatible"):
+        store.commit(
+            Commit(
+                site="default",
+                marks=_marks(T0),
+                seen=["a"],
+                at=T0,
+                records=[("outbox", "ok", {"v": 1}), ("outbox", "bad", {"when": T0})],
+            )
+        )
+    assert store.source_marks("default") == {}
+    assert store.seen_ids("default", ["a"]) == frozenset()
+    assert store.records("outbox") == {}
+
+
+def test_a_commit_interrupted_by_the_database_stores_nothing(db_path, clock):
+    """When the write lock cannot be had, the commit fails whole and can be retried."""
+    store = SqliteStateStore(db_path, clock, busy_timeout_s=0)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StateError, match="locked"):
+            _commit(store, "default", T0, records=[("outbox", "k", {"v": 1})])
+        other.execute("ROLLBACK")
+        assert store.source_marks("default") == {}
+        assert store.records("outbox") == {}
+    finally:
+        other.close()
+        store.close()
+
+
+def test_version_1_window_ends_become_every_feeds_mark(db_path, clock):
+    """A version-1 file's window ends become each site's feed marks; the shared '*' end goes."""
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for statement in (s for s in MIGRATIONS[0].split(";") if s.strip()):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO window_end VALUES ('default', ?), ('*', ?)", (T0.isoformat(),) * 2)
+    conn.execute("INSERT INTO seen_id VALUES ('default', 'a', ?)", (T0.isoformat(),))
+    conn.close()
+    with SqliteStateStore(db_path, clock) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.source_marks("default") == _marks(T0)
+        assert store.source_marks("*") == {}
+        assert store.seen_ids("default", ["a"]) == frozenset({"a"})
 
 
 def test_naive_times_are_rejected(store):
     """A naive time is a programming error and nothing is written."""
     with pytest.raises(ValueError, match="timezone-aware"):
-        store.set_window_end("default", datetime(2026, 1, 1))  # noqa: DTZ001
+        _commit(store, "default", datetime(2026, 1, 1))  # noqa: DTZ001
     with pytest.raises(ValueError, match="timezone-aware"):
         store.mark_seen("default", ["a"], datetime(2026, 1, 1))  # noqa: DTZ001
     assert store.seen_ids("default", ["a"]) == frozenset()
@@ -149,11 +229,11 @@ def test_non_json_record_raises_state_error(store, value):
 def test_reopening_keeps_everything(db_path, clock):
     """Data written by one store is there when the file is opened again."""
     with SqliteStateStore(db_path, clock) as first:
-        first.set_window_end("default", T0)
+        _commit(first, "default", T0)
         first.mark_seen("default", ["a"], T0)
         first.put_record("ns", "k", {"v": 1})
     with SqliteStateStore(db_path, clock) as second:
-        assert second.get_window_end("default") == T0
+        assert second.source_marks("default") == _marks(T0)
         assert second.seen_ids("default", ["a"]) == frozenset({"a"})
         assert second.get_record("ns", "k") == {"v": 1}
 
@@ -164,8 +244,8 @@ def test_migrates_an_empty_file(db_path, clock):
     db_path.touch()
     with SqliteStateStore(db_path, clock) as store:
         assert store.schema_version == len(MIGRATIONS)
-        store.set_window_end("default", T0)
-        assert store.get_window_end("default") == T0
+        _commit(store, "default", T0)
+        assert store.source_marks("default") == _marks(T0)
 
 
 def test_newer_schema_is_refused(db_path, clock):
@@ -201,7 +281,7 @@ def test_closed_store_raises_state_error(db_path, clock):
     store.close()
     store.close()
     with pytest.raises(StateError, match="closed"):
-        store.get_window_end("default")
+        store.source_marks("default")
     with pytest.raises(StateError, match="closed"):
         store.put_record("ns", "k", {})
 
@@ -243,10 +323,10 @@ def test_writer_lock_held_elsewhere_raises_state_error(db_path, clock):
     try:
         other.execute("BEGIN IMMEDIATE")
         with pytest.raises(StateError, match="locked"):
-            store.set_window_end("default", T0)
+            _commit(store, "default", T0)
         other.execute("ROLLBACK")
-        store.set_window_end("default", T0)
-        assert store.get_window_end("default") == T0
+        _commit(store, "default", T0)
+        assert store.source_marks("default") == _marks(T0)
     finally:
         other.close()
         store.close()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from unifi_scanner.state import SqliteStateStore
+from unifi_scanner.state import Commit, SourceMark, SqliteStateStore
 from unifi_scanner.testing import MemoryStateStore
 
 T0 = datetime(2026, 11, 26, 12, tzinfo=UTC)
@@ -24,11 +24,40 @@ def any_store_fixture(request, tmp_path):
     store.close()
 
 
-def test_window_end_round_trips_per_site(any_store):
-    """The window end is remembered per site."""
-    any_store.set_window_end("default", T0)
-    assert any_store.get_window_end("default") == T0
-    assert any_store.get_window_end("branch") is None
+def test_commit_round_trips_marks_ids_and_records(any_store):
+    """A commit's marks are kept per site and feed, its ids and records with them."""
+    mark = SourceMark(complete_until=T0, reported_until=T0 + timedelta(hours=1))
+    any_store.commit(
+        Commit(
+            site="default",
+            marks={"events": mark},
+            seen=["a"],
+            at=T0,
+            records=[("outbox", "k", {"v": 1})],
+        )
+    )
+    assert any_store.source_marks("default") == {"events": mark}
+    assert any_store.source_marks("branch") == {}
+    assert any_store.seen_ids("default", ["a", "b"]) == frozenset({"a"})
+    assert any_store.get_record("outbox", "k") == {"v": 1}
+
+
+def test_a_commit_with_a_bad_record_stores_nothing(any_store):
+    """A record that is not JSON fails the whole commit."""
+    from unifi_scanner.errors import StateError
+
+    with pytest.raises(StateError):
+        any_store.commit(
+            Commit(
+                site="default",
+                marks={"events": SourceMark(complete_until=T0, reported_until=T0)},
+                seen=["a"],
+                at=T0,
+                records=[("outbox", "k", {"when": T0})],
+            )
+        )
+    assert any_store.source_marks("default") == {}
+    assert any_store.seen_ids("default", ["a"]) == frozenset()
 
 
 def test_prune_forgets_ids_marked_before_the_cutoff(any_store):
