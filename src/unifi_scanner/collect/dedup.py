@@ -143,6 +143,15 @@ def reported_identity(event: Event) -> str:
     return event.id if _is_ips(event) else f"{event.id}|{event.key}"
 
 
+#: Which endpoint family an event's own id comes from: ids are comparable only within one.
+_ID_SPACE: Final = {
+    EventSource.CLASSIC: "classic",
+    EventSource.WEBSOCKET: "classic",  # the websocket sends the stat/event items themselves
+    EventSource.SYSTEM_LOG: "v2",
+    EventSource.ALARM: "alarm",
+}
+
+
 def _content_keys(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The content keys ``event`` is remembered by, and those it is recognised by."""
     if _is_ips(event):
@@ -158,22 +167,30 @@ def _content_keys(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
             f"ips:{where}|-",
         )
     what = occurrence(event)
-    if what is None:
+    space = _ID_SPACE.get(event.source)
+    if what is None or space is None:
         return (), ()
     key, mac = what
     stamp = second(event)
-    own, other = ("alarm", "occ") if event.source is EventSource.ALARM else ("occ", "alarm")
-    near = range(stamp - ALARM_SLACK_S, stamp + ALARM_SLACK_S + 1)
-    return (f"{own}:{key}|{mac}|{stamp}",), tuple(f"{other}:{key}|{mac}|{s}" for s in near)
+    own = (f"occ:{space}:{key}|{mac}|{stamp}",)
+    others = []
+    for other in ("classic", "v2", "alarm"):
+        if other == space:
+            continue  # within one id space the id itself decides
+        # an alarm is stamped up to a second away from its event; the two event copies agree
+        slack = ALARM_SLACK_S if "alarm" in {space, other} else 0
+        others += [f"occ:{other}:{key}|{mac}|{s}" for s in range(stamp - slack, stamp + slack + 1)]
+    return own, tuple(others)
 
 
 def remembered_keys(event: Event) -> tuple[str, ...]:
     """Every key the state store remembers a reported event by.
 
     Its :func:`reported_identity`, and what another endpoint's copy of it, read by a later scan
-    (a feed that was down catches up), is recognised by: the flow and signature of an IPS alert
-    (v2 endpoints give it other ids), the key, MAC and second of an event or alarm (an alarm is
-    the same occurrence as its event). The same rules as within a scan (see the module doc).
+    (a feed that was down catches up, or ``stat/event`` failed and ``system-log`` answered), is
+    recognised by: the flow and signature of an IPS alert (v2 endpoints give it other ids); the
+    (normalised) key, MAC and second of any other event, tagged with the endpoint family its id
+    comes from (``classic``, ``v2``, ``alarm``), since ids can be compared only within one.
     """
     return (reported_identity(event), *_content_keys(event)[0])
 
@@ -183,7 +200,8 @@ def recognising_keys(event: Event) -> tuple[str, ...]:
 
     An IPS alert matches an earlier copy with its id, its flow and signature, or its flow and
     no signature (a copy without one joins any alert of the flow, and one without one matches
-    any). A plain alarm matches an event of the same key and MAC within a second; an event
-    matches such an alarm. Two alarms never match each other.
+    any). Any other event matches a copy from another endpoint family with the same key and MAC:
+    in the same second for ``stat/event`` and ``system-log``, within a second between an alarm
+    and its event. Two items of one family match only by id (two alarms never match).
     """
     return (reported_identity(event), *_content_keys(event)[1])
