@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-from unifi_scanner.collect import IPS_KEY, TRAFFIC_FLOW_KEY, reported_identity
+from unifi_scanner.collect import IPS_KEY, TRAFFIC_FLOW_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -50,14 +50,17 @@ def occurrence(event: Event) -> str:
     """What one occurrence is, whatever endpoint reported it.
 
     An IPS alert is its flow and signature (the v2 endpoints give one alert other ids); any
-    other event is its controller id and key. Used as ground truth by the tests only.
+    other event is its key, subject (client, else device) and time to the millisecond
+    (``stat/event`` and ``system-log`` give one event other ids). Ground truth for tests only:
+    a test that uses it checks that its reference has no two events alike.
     """
     if event.key in {IPS_KEY, TRAFFIC_FLOW_KEY} or event.key.startswith("THREAT_"):
         params = event.params
         when = int(event.time.timestamp())
         sid = params.get("inner_alert_signature_id")
         return f"ips:{params.get('src_ip')}|{params.get('dest_ip')}|{when}|{sid}"
-    return reported_identity(event)
+    subject = event.client_mac or event.device_mac or "-"
+    return f"{event.key}|{subject}|{event.time.isoformat(timespec='milliseconds')}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,7 @@ async def _line_with(process: asyncio.subprocess.Process, text: str) -> str:
 
 
 def _exactly_once(ledger: list[list[str]], scans: int, reference: list[str]) -> None:
+    assert len(reference) == len(set(reference)), "the ground truth tells every event apart"
     reported = [item for scan in ledger[:scans] for item in scan]
     assert len(reported) == len(set(reported)), "an occurrence was reported twice"
     assert set(reported) == set(reference), "an occurrence was lost (or invented)"
@@ -185,6 +186,31 @@ async def test_the_severe_finding_of_a_failed_feed_arrives_with_the_next_report(
     assert not _text_report(first).count("No problems found.")
     severe = {(f.rule, f.subject) for f in second.report.findings if f.severity == "severe"}
     assert ("ips.inside_threat", "PC Reception") in severe
+    _exactly_once(ledger, 2, reference)
+
+
+@pytest.mark.parametrize(
+    "sim_config",
+    [generated_config(events_per_day=20_000, days=1.0, now=frozen_now)],
+)
+@pytest.mark.parametrize("failing_first", [True, False])
+async def test_reading_one_feed_from_another_endpoint_repeats_nothing(
+    simulator, settings, ledger, tmp_path, failing_first
+):
+    """Events read from ``stat/event`` then ``system-log`` (or back) are reported once.
+
+    The two endpoints give one event different ids; the overlap between the scans' windows
+    holds events the first scan reported through the other endpoint.
+    """
+    async with asyncio.timeout(DEADLINE_S):
+        classic_down = _failing("stat/event", kind="502")
+        simulator.state.faults = classic_down if failing_first else Faults()
+        (first,) = await app.run_once(settings, now=lambda: FIRST_END)
+        simulator.state.faults = Faults() if failing_first else classic_down
+        (second,) = await app.run_once(settings, now=frozen_now)
+        reference = await _reference(simulator, settings, ledger, tmp_path)
+    assert first.complete
+    assert second.complete
     _exactly_once(ledger, 2, reference)
 
 

@@ -29,14 +29,13 @@ from unifi_scanner.app.lock import scan_lock
 from unifi_scanner.app.wiring import configured_deliverers, controller_client, http_client, utc_now
 from unifi_scanner.collect import (
     Collector,
+    CrossScanKeys,
     EventSpool,
     Feed,
     LiveCollector,
     Window,
     feed_of,
     merge_live,
-    recognising_keys,
-    remembered_keys,
     reported_identity,
     without_ids,
 )
@@ -180,7 +179,7 @@ def _unseen(
     the span from the earliest ``C - CLOCK_SKEW`` to the latest ``R`` (over all feeds: the
     endpoints share events, so one occurrence can come through another feed in a later scan)
     it may have been reported and is looked up by its
-    :func:`~unifi_scanner.collect.recognising_keys`; later ones are new. Only the events a later
+    :class:`~unifi_scanner.collect.CrossScanKeys`; later ones are new. Only the events a later
     scan can read again (from the earliest new mark less the skew on) are remembered, so the
     state store grows with the overlap, not with the number of events, unless a feed is behind.
 
@@ -198,6 +197,7 @@ def _unseen(
     dropped: set[str] = set()
     to_mark: list[tuple[str, tuple[str, ...]]] = []
     count = 0
+    keys = CrossScanKeys()
     for event in snapshot.events:
         count += 1
         when = event.time
@@ -205,13 +205,20 @@ def _unseen(
         if cut is not None and when < cut:
             dropped.add(reported_identity(event))
             continue
-        if check_from is not None and check_until is not None and check_from <= when < check_until:
-            checked.append((reported_identity(event), recognising_keys(event)))
-        if when >= remember_from:
-            to_mark.append((reported_identity(event), remembered_keys(event)))
-    known = store.seen_ids(site, (k for _, keys in checked for k in keys)) if checked else None
-    seen = {identity for identity, keys in checked if known and not known.isdisjoint(keys)}
-    fresh = [key for identity, keys in to_mark if identity not in seen for key in keys]
+        check = (
+            check_from is not None and check_until is not None and check_from <= when < check_until
+        )
+        remember = when >= remember_from
+        if not (check or remember):
+            continue
+        own, recognising = keys.of(event)
+        if check:
+            checked.append((own[0], recognising))
+        if remember:
+            to_mark.append((own[0], own))
+    known = store.seen_ids(site, (k for _, ks in checked for k in ks)) if checked else None
+    seen = {identity for identity, ks in checked if known and not known.isdisjoint(ks)}
+    fresh = [key for identity, ks in to_mark if identity not in seen for key in ks]
     if not seen and not dropped:
         return snapshot, fresh, count
     _log.info("already reported events skipped", site=site, count=len(seen), covered=len(dropped))

@@ -21,6 +21,7 @@ Two passes, keeping the copy from the most specific endpoint each time (``stat/i
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner.collect.models import Event, EventSource
@@ -29,7 +30,7 @@ from unifi_scanner.collect.normalize import IPS_KEY, TRAFFIC_FLOW_KEY
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["dedupe_events", "recognising_keys", "remembered_keys", "reported_identity"]
+__all__ = ["CrossScanKeys", "dedupe_events", "reported_identity"]
 
 _PRIORITY: Final = {
     EventSource.IPS: 0,
@@ -152,56 +153,72 @@ _ID_SPACE: Final = {
 }
 
 
-def _content_keys(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The content keys ``event`` is remembered by, and those it is recognised by."""
-    if _is_ips(event):
-        flow = _flow(event)
-        if flow is None:
-            return (), ()
-        where = "|".join(map(str, flow))
-        signature = _signature_id(event)
-        if signature is None:
-            return (f"ips:{where}|-", f"ips:{where}"), (f"ips:{where}",)
-        return (f"ips:{where}|{signature}", f"ips:{where}"), (
-            f"ips:{where}|{signature}",
-            f"ips:{where}|-",
-        )
-    what = occurrence(event)
-    space = _ID_SPACE.get(event.source)
-    if what is None or space is None:
+def _ips_keys(event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    flow = _flow(event)
+    if flow is None:
         return (), ()
-    key, mac = what
-    stamp = second(event)
-    own = (f"occ:{space}:{key}|{mac}|{stamp}",)
-    others = []
-    for other in ("classic", "v2", "alarm"):
-        if other == space:
-            continue  # within one id space the id itself decides
-        # an alarm is stamped up to a second away from its event; the two event copies agree
-        slack = ALARM_SLACK_S if "alarm" in {space, other} else 0
-        others += [f"occ:{other}:{key}|{mac}|{s}" for s in range(stamp - slack, stamp + slack + 1)]
-    return own, tuple(others)
+    where = "|".join(map(str, flow))
+    signature = _signature_id(event)
+    if signature is None:
+        return (f"ips:{where}|-", f"ips:{where}"), (f"ips:{where}",)
+    return (f"ips:{where}|{signature}", f"ips:{where}"), (
+        f"ips:{where}|{signature}",
+        f"ips:{where}|-",
+    )
 
 
-def remembered_keys(event: Event) -> tuple[str, ...]:
-    """Every key the state store remembers a reported event by.
+class CrossScanKeys:
+    """The keys a reported event is remembered by, and those that recognise it in a later scan.
 
-    Its :func:`reported_identity`, and what another endpoint's copy of it, read by a later scan
-    (a feed that was down catches up, or ``stat/event`` failed and ``system-log`` answered), is
-    recognised by: the flow and signature of an IPS alert (v2 endpoints give it other ids); the
-    (normalised) key, MAC and second of any other event, tagged with the endpoint family its id
-    comes from (``classic``, ``v2``, ``alarm``), since ids can be compared only within one.
+    A later scan may read an occurrence through another endpoint (a feed that was down catches
+    up, or ``stat/event`` failed and ``system-log`` answered), with another id. So besides its
+    :func:`reported_identity`, an event is remembered by its content:
+
+    * an IPS alert by its flow and signature, and by its flow alone; it is recognised by its
+      flow and signature or its flow and no signature, or (having no signature) its flow alone:
+      the same rule as within a scan;
+    * any other event by its (normalised) key, subject (the client's MAC, else the device's,
+      else none), second, and its place among the events of the same key, subject and second
+      (so a burst of identical admin logins is matched one for one), tagged with the endpoint
+      family its id comes from (``classic``, ``v2`` or ``alarm``). It is recognised by a copy
+      from another family: in the same second for ``stat/event`` and ``system-log``, within a
+      second between an alarm and its event. Within one family the id alone decides.
+
+    Feed every event of a scan, in time order, to :meth:`of` (the places are counted as they go).
     """
-    return (reported_identity(event), *_content_keys(event)[0])
 
+    def __init__(self) -> None:
+        self._second: int | None = None
+        self._places: Counter[tuple[str, str, str]] = Counter()
 
-def recognising_keys(event: Event) -> tuple[str, ...]:
-    """The keys that, remembered, mean ``event`` was already reported (see remembered_keys).
+    def of(self, event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the keys ``event`` is remembered by, and those that recognise it.
 
-    An IPS alert matches an earlier copy with its id, its flow and signature, or its flow and
-    no signature (a copy without one joins any alert of the flow, and one without one matches
-    any). Any other event matches a copy from another endpoint family with the same key and MAC:
-    in the same second for ``stat/event`` and ``system-log``, within a second between an alarm
-    and its event. Two items of one family match only by id (two alarms never match).
-    """
-    return (reported_identity(event), *_content_keys(event)[1])
+        Both start with its :func:`reported_identity`.
+        """
+        identity = reported_identity(event)
+        if _is_ips(event):
+            remembered, recognising = _ips_keys(event)
+            return (identity, *remembered), (identity, *recognising)
+        stamp = second(event)
+        if stamp != self._second:
+            self._second = stamp
+            self._places.clear()
+        space = _ID_SPACE.get(event.source)
+        if space is None:
+            return (identity,), (identity,)
+        subject = event.client_mac or event.device_mac or "-"
+        place = self._places[space, event.key, subject]
+        self._places[space, event.key, subject] = place + 1
+        what = f"{event.key}|{subject}"
+        own_key = f"occ:{space}:{what}|{stamp}#{place}"
+        others = [identity]
+        for other in ("classic", "v2", "alarm"):
+            if other == space:
+                continue  # within one id space the id itself decides
+            slack = ALARM_SLACK_S if "alarm" in {space, other} else 0
+            others += [
+                f"occ:{other}:{what}|{moment}#{place}"
+                for moment in range(stamp - slack, stamp + slack + 1)
+            ]
+        return (identity, own_key), tuple(others)
