@@ -1,12 +1,7 @@
 """Stage 2: collect one scan into a typed :class:`Snapshot` (probing, paging, normalising)."""
 
 from unifi_scanner.collect.coordinator import Collection, Collector, Probe
-from unifi_scanner.collect.dedup import (
-    dedupe_events,
-    recognising_keys,
-    remembered_keys,
-    reported_identity,
-)
+from unifi_scanner.collect.dedup import CrossScanKeys, dedupe_events, reported_identity
 from unifi_scanner.collect.export import classify_item, load_export
 from unifi_scanner.collect.live import LiveCollector, LiveStats, merge_live
 from unifi_scanner.collect.models import (
@@ -56,6 +51,7 @@ __all__ = [
     "Collector",
     "ControllerInfo",
     "Coverage",
+    "CrossScanKeys",
     "Device",
     "DeviceState",
     "Event",
@@ -89,8 +85,6 @@ __all__ = [
     "load_export",
     "merge_live",
     "normalize_all",
-    "recognising_keys",
-    "remembered_keys",
     "reported_identity",
     "site_from_payload",
     "without_ids",
