@@ -4,7 +4,9 @@
 the ``app`` package built with the TLS settings, and never closes it. Transient failures (connection
 errors, timeouts, 502/503/504, a text/html "starting up" reply, 429 on data calls) are retried
 with exponential backoff and jitter through ``stamina``; a 429 ``Retry-After`` is honoured up to
-a bound. Everything else is translated once, through :mod:`.error_table`. Authentication (which
+a bound. A login answered 429 is retried only when it says how long to wait (``Retry-After``) and
+that wait is within the bound; a longer one fails at once, naming the wait.
+Everything else is translated once, through :mod:`.error_table`. Authentication (which
 port, which flavour, logging in) is the business of :class:`.session.ControllerSession`.
 """
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import httpx
 import stamina
+import structlog
 
 from unifi_scanner.controller import endpoints
 from unifi_scanner.controller._http import (
@@ -27,12 +30,18 @@ from unifi_scanner.controller._http import (
 from unifi_scanner.controller.error_table import error_for
 from unifi_scanner.controller.flavour import Flavour
 from unifi_scanner.controller.tls import FingerprintMismatchError
-from unifi_scanner.errors import ControllerResponseError, ControllerUnreachableError
+from unifi_scanner.errors import (
+    ControllerResponseError,
+    ControllerUnreachableError,
+    LoginRateLimitedError,
+)
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
 __all__ = ["ControllerTransport"]
+
+_log = structlog.get_logger(__name__)
 
 _TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
 _HTTP_TOO_MANY: Final = 429
@@ -182,7 +191,10 @@ class ControllerTransport:
                 status=status,
             )
             raise TransientError(error)
-        if status == _HTTP_TOO_MANY and path not in _LOGIN_PATHS:
+        if status == _HTTP_TOO_MANY and path in _LOGIN_PATHS:
+            if (wait := parse_retry_after(response)) is not None:
+                raise self._login_rate_limited(path, wait)
+        elif status == _HTTP_TOO_MANY:
             wait = parse_retry_after(response)
             bounded = None if wait is None else min(wait, self._max_retry_after_s)
             limited = ControllerResponseError(
@@ -198,6 +210,31 @@ class ControllerTransport:
             )
             raise TransientError(error)
         return response
+
+    def _login_rate_limited(self, path: str, wait: float) -> Exception:
+        """What a login answered 429 with ``Retry-After: wait`` raises.
+
+        Within ``max_retry_after_s`` the login is retried after exactly ``wait`` seconds (said
+        in one warning); beyond it the login fails at once, naming the wait asked for.
+        """
+        if wait > self._max_retry_after_s:
+            message = (
+                f"{path}: the controller rate-limited our logins and asked us to wait {wait:g} s, "
+                f"longer than the {self._max_retry_after_s:g} s we wait (HTTP 429); "
+                "try again later"
+            )
+            return LoginRateLimitedError(
+                message, endpoint=path, status=_HTTP_TOO_MANY, retry_after=wait
+            )
+        _log.warning("the controller rate-limited our login; waiting as it asked", wait_s=wait)
+        message = (
+            f"{path}: the controller still rate-limited our logins after we waited {wait:g} s "
+            "as it asked (HTTP 429); try again later"
+        )
+        limited = LoginRateLimitedError(
+            message, endpoint=path, status=_HTTP_TOO_MANY, retry_after=wait
+        )
+        return TransientError(limited, wait)
 
 
 _LOGIN_PATHS: Final = frozenset({endpoints.login_path(f) for f in Flavour})

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from unifi_scanner.simulator.faults import parse_faults
+from unifi_scanner.simulator.routes_auth import LOGIN_LIMIT_BODY, is_login_path
 from unifi_scanner.simulator.routes_common import json_body
 from unifi_scanner.simulator.websocket import envelope
 
@@ -78,11 +79,12 @@ _STATIC: dict[str, tuple[int, str, str]] = {
 }
 
 
-def broken_reply(rule: EndpointFault) -> Response:
+def broken_reply(rule: EndpointFault, path: str = "") -> Response:
     """The reply a replacing fault sends instead of the endpoint's.
 
     Args:
         rule: a rule whose kind replaces the reply (``500``, ``rc-error``, ``429``…).
+        path: the request's path (a ``429`` on a login answers the login rate limit's body).
 
     Returns:
         The response.
@@ -103,7 +105,10 @@ def broken_reply(rule: EndpointFault) -> Response:
         return JSONResponse({"errorCode": status, "message": message}, status)
     # "429"
     retry_after = _seconds(1.0 if rule.seconds is None else rule.seconds)
-    body = {"code": "RATE_LIMITED", "message": rule.message or "Too many requests"}
+    if is_login_path(path):
+        body = dict(LOGIN_LIMIT_BODY)
+    else:
+        body = {"code": "RATE_LIMITED", "message": rule.message or "Too many requests"}
     return JSONResponse(body, 429, {"Retry-After": retry_after})
 
 
@@ -188,7 +193,7 @@ class FaultMiddleware:
             elif rule.kind == "truncated-json":
                 truncate = True
             else:
-                return broken_reply(rule), False
+                return broken_reply(rule, path), False
         return None, truncate
 
 

@@ -13,7 +13,15 @@ from unifi_scanner.simulator.state import SimulatorState, classic_error, classic
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-__all__ = ["auth_routes"]
+__all__ = ["LOGIN_LIMIT_BODY", "auth_routes", "is_login_path"]
+
+LOGIN_LIMIT_BODY: dict[str, str] = {
+    "code": "AUTHENTICATION_FAILED_LIMIT_REACHED",
+    "message": "You've reached the login attempt limit",
+}
+"""What UniFi OS answers (429) to a login while its login rate limit is in force."""
+
+_LOGIN_PATHS = frozenset({"/api/auth/login", "/api/login"})
 
 _CONSOLE_HTML = (
     "<!doctype html><html><head><title>UniFi OS</title></head>"
@@ -70,6 +78,18 @@ def _user(username: str) -> dict[str, Any]:
     }
 
 
+def is_login_path(path: str) -> bool:
+    """Whether ``path`` is a login route of either flavour.
+
+    Args:
+        path: a request's path.
+
+    Returns:
+        ``True`` for ``/api/auth/login`` (UniFi OS) and ``/api/login`` (legacy).
+    """
+    return path.rstrip("/") in _LOGIN_PATHS
+
+
 async def _root(request: Request) -> Response:
     state: SimulatorState = request.app.state.sim
     if state.config.flavour == "unifi-os":
@@ -96,11 +116,7 @@ async def _login(request: Request) -> Response:
     config = state.config
     unifi_os = config.flavour == "unifi-os"
     if unifi_os and (left := state.sessions.rate_limited()) is not None:
-        body = {
-            "code": "AUTHENTICATION_FAILED_LIMIT_REACHED",
-            "message": "You've reached the login attempt limit",
-        }
-        return JSONResponse(body, 429, {"Retry-After": str(int(left + 0.999))})
+        return JSONResponse(LOGIN_LIMIT_BODY, 429, {"Retry-After": str(int(left + 0.999))})
     sent = await _credentials(request)
     if sent != (config.username, config.password):
         state.sessions.record_failure()

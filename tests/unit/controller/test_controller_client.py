@@ -128,7 +128,10 @@ async def test_v2_login_required_body_triggers_relogin(fake, make_client, load_c
 async def test_login_failures_map_to_error_classes(  # noqa: PLR0917 - fixtures + params
     fake, make_client, load_capture, case, flavour, expected
 ):
-    """Each real login failure body maps to its exception class, once, with no retry."""
+    """Each real login failure body maps to its exception class, once, with no retry.
+
+    The rate limit asks for a wait longer than the client's bound here, so it is not retried.
+    """
     reply = load_capture("error_responses.json")[case]
     fake.flavour = flavour
     login = "/api/auth/login" if flavour is Flavour.UNIFI_OS else "/api/login"
@@ -137,7 +140,7 @@ async def test_login_failures_map_to_error_classes(  # noqa: PLR0917 - fixtures 
         login,
         httpx.Response(reply["status"], json=reply["body"], headers={"Retry-After": "30"}),
     )
-    client = make_client(flavour=flavour)
+    client = make_client(flavour=flavour, max_retry_after_s=10.0)
 
     with pytest.raises(expected) as info:
         await client.sites()
@@ -147,6 +150,29 @@ async def test_login_failures_map_to_error_classes(  # noqa: PLR0917 - fixtures 
     assert len(fake.sent("POST", login)) == 1
     if expected is LoginRateLimitedError:
         assert info.value.retry_after == 30.0
+
+
+@pytest.mark.parametrize(
+    ("headers", "sent", "says"),
+    [
+        pytest.param({"Retry-After": "30"}, 3, "still rate-limited", id="within-the-bound"),
+        pytest.param({"Retry-After": "61"}, 1, "asked us to wait 61 s", id="beyond-the-bound"),
+        pytest.param({}, 1, "rate-limited our logins (HTTP 429", id="no-retry-after"),
+    ],
+)
+async def test_login_rate_limit_is_retried_only_within_the_bound(  # noqa: PLR0917
+    fake, make_client, load_capture, headers, sent, says
+):
+    """A 429 login is retried only when its Retry-After is within the 60 s bound (#11)."""
+    reply = load_capture("error_responses.json")["unifios_login_rate_limited"]
+    fake.add("POST", "/api/auth/login", httpx.Response(429, json=reply["body"], headers=headers))
+    client = make_client(flavour=Flavour.UNIFI_OS)
+
+    with pytest.raises(LoginRateLimitedError) as info:
+        await client.sites()
+
+    assert len(fake.sent("POST", "/api/auth/login")) == sent
+    assert says in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,17 @@ async def test_429_with_retry_after(make_client, seconds, header):
     assert reply.headers["retry-after"] == header
 
 
+async def test_429_on_the_login_answers_the_login_rate_limit(make_client):
+    """A 429 on the login answers UniFi OS's login-limit body with Retry-After, once (#11)."""
+    client = make_client()
+    await _add(client, kind="429", endpoint="api/auth/login", seconds=5, times=1)
+    login = {"username": "admin", "password": "simulator-password"}
+    limited = await client.post("/api/auth/login", json=login)
+    assert (limited.status_code, limited.headers["retry-after"]) == (429, "5")
+    assert limited.json()["code"] == "AUTHENTICATION_FAILED_LIMIT_REACHED"
+    assert (await client.post("/api/auth/login", json=login)).status_code == 200
+
+
 async def test_times_limits_the_fault_then_the_endpoint_recovers(make_client):
     """A rule with times=1 fails the first request only; the next one is served."""
     client = make_client()
