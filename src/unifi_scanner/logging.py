@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import structlog
 
-from unifi_scanner.config.redact import MASK
+from unifi_scanner.config.redact import MASK, secret_pattern
 from unifi_scanner.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MASK", "SecretRedactor", "configure_logging", "reset_logging"]
 
-MIN_SECRET_LENGTH = 4
-"""Shorter configured secrets are not searched for inside strings (too many false hits)."""
 
 _SECRET_KEY = re.compile(
     r"pass(word|wd)?|secret|token|api[_-]?key|authorization|cookie|credential|private[_-]?key",
@@ -66,8 +64,7 @@ class SecretRedactor:
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         """Compile one pattern for all secrets, longest first."""
-        usable = sorted({s for s in secrets if len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, usable))) if usable else None
+        self._pattern = secret_pattern(secrets)
 
     def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
         """Return ``event_dict`` with secrets masked."""

@@ -6,6 +6,7 @@ names the environment variable, the secret file variable or the YAML file, key a
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -48,10 +49,13 @@ class Origin:
 
 
 class OriginSource(Protocol):
-    """A source that can say which of its values a field path came from."""
+    """A source that can say which of its values a field path came from, and what it was."""
 
     def origin(self, path: tuple[str, ...]) -> Origin | None:
         """Where the value at ``path`` came from, or None when this source does not set it."""
+
+    def given(self, path: tuple[str, ...]) -> object:
+        """The value this source holds at ``path``, as given (before validation), or None."""
 
 
 @dataclass(slots=True)
@@ -74,17 +78,25 @@ def _lookup(environ: Mapping[str, str], name: str) -> str | None:
     return next((value for key, value in environ.items() if key.lower() == lowered), None)
 
 
-def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> bool:
-    """Whether ``data`` has a value at ``path`` (keys matched case-insensitively)."""
+_ABSENT = object()
+
+
+def _find(data: object, path: tuple[str, ...]) -> Any:  # noqa: ANN401 (any YAML or JSON value)
+    """The value of ``data`` at ``path`` (keys matched case-insensitively), else ``_ABSENT``."""
     current: Any = data
     for key in path:
         if not isinstance(current, dict):
-            return False
+            return _ABSENT
         match = next((k for k in current if isinstance(k, str) and k.lower() == key.lower()), None)
         if match is None:
-            return False
+            return _ABSENT
         current = current[match]
-    return True
+    return current
+
+
+def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> bool:
+    """Whether ``data`` has a value at ``path`` (keys matched case-insensitively)."""
+    return _find(data, path) is not _ABSENT
 
 
 class FlatEnvSource(EnvSettingsSource):
@@ -128,6 +140,21 @@ class FlatEnvSource(EnvSettingsSource):
                 return Origin(f"{name} (environment)", "environment")
         return None
 
+    def given(self, path: tuple[str, ...]) -> object:
+        """The variable's text at ``path``, or the part of a section's JSON (``UNIFI_SMTP``)."""
+        for length in range(len(path), 0, -1):
+            value = self.env_vars.get(env_name(path[:length]).lower())
+            if value is None:
+                continue
+            if length == len(path):
+                return value
+            try:
+                found = _find(json.loads(value), path[length:])
+            except ValueError:
+                return None
+            return None if found is _ABSENT else found
+        return None
+
 
 class SecretFileSource(PydanticBaseSettingsSource):
     """``UNIFI_<FIELD>_FILE`` variables naming files that hold secrets (Docker secrets).
@@ -140,6 +167,7 @@ class SecretFileSource(PydanticBaseSettingsSource):
         super().__init__(settings_cls)
         self._environ = environ
         self._origins: dict[tuple[str, ...], Origin] = {}
+        self._values: dict[tuple[str, ...], str] = {}
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         """Unused: ``__call__`` reads every secret path at once."""
@@ -162,7 +190,7 @@ class SecretFileSource(PydanticBaseSettingsSource):
             target = data
             for key in path[:-1]:
                 target = target.setdefault(key, {})
-            target[path[-1]] = text
+            target[path[-1]] = self._values[path] = text
             self._origins[path] = Origin(f"{variable} (secret file '{file_name}')", variable)
         if problems:
             raise config_error(problems)
@@ -171,6 +199,10 @@ class SecretFileSource(PydanticBaseSettingsSource):
     def origin(self, path: tuple[str, ...]) -> Origin | None:
         """The ``_FILE`` variable that set ``path``."""
         return self._origins.get(path)
+
+    def given(self, path: tuple[str, ...]) -> object:
+        """The secret file's text for ``path``."""
+        return self._values.get(path)
 
 
 def _read_secret(file_name: str) -> str:
@@ -234,6 +266,11 @@ class YamlFileSource(_YamlSource):
         line = self._lines.get(tuple(part.lower() for part in path))
         where = f"'{self.path}', line {line}" if line else f"'{self.path}'"
         return Origin(f"{key} ({where})", str(self.path))
+
+    def given(self, path: tuple[str, ...]) -> object:
+        """The YAML value at ``path``."""
+        found = _find(self.yaml_data, path)
+        return None if found is _ABSENT else found
 
 
 def _key_lines(node: yaml.Node | None, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import SettingsError
 
-from unifi_scanner.config._fields import env_name, is_secret_field, section_model
+from unifi_scanner.config._fields import env_name, is_secret_field, secret_paths, section_model
 from unifi_scanner.config._problems import Problem, config_error
 from unifi_scanner.config._sources import LoadRequest, Origin, active_request
+from unifi_scanner.config.redact import MASK, plain_strings, secret_pattern
 from unifi_scanner.config.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ __all__ = ["load_settings"]
 SettingsT = TypeVar("SettingsT", bound=Settings)
 
 _MAX_SHOWN = 60
+_LIST_SEPARATOR = re.compile(r"[,\n]")
 
 # pydantic error type → our wording; the input value is appended unless the field is secret.
 _MESSAGES = {
@@ -83,7 +86,8 @@ def load_settings(
     Raises:
         ConfigError: anything is wrong. ``str(err)`` lists every problem on its own line, naming
             the setting's source (``UNIFI_PORT (environment)``, the ``*_FILE`` variable, or the YAML
-            file, key and line) and what is wrong; secret values are never shown.
+            file, key and line) and what is wrong; secret values are never shown, not even
+            given to another setting (a value equal to, or containing, a configured secret).
     """
     request = LoadRequest(
         config_file=config_file, environ=dict(os.environ if environ is None else environ)
@@ -102,8 +106,45 @@ def _translate(
     err: ValidationError, sources: Sequence[OriginSource], settings_cls: type[BaseModel]
 ) -> ConfigError:
     """One ``ConfigError`` naming, for each validation error, the field, its source and the fix."""
-    problems = [_problem(error, sources, settings_cls) for error in err.errors(include_url=False)]
+    secrets = _Secrets(_given_secrets(sources, settings_cls))
+    problems = [
+        _problem(error, sources, settings_cls, secrets) for error in err.errors(include_url=False)
+    ]
     return config_error(problems)
+
+
+def _given_secrets(sources: Sequence[OriginSource], settings_cls: type[BaseModel]) -> set[str]:
+    """Every value given to a secret setting by any source, list items one by one."""
+    found: set[str] = set()
+    for path in secret_paths(settings_cls):
+        for source in sources:
+            for text in plain_strings(source.given(path)):
+                found |= {text, text.strip(), *(p.strip() for p in _LIST_SEPARATOR.split(text))}
+    return {text for text in found if text}
+
+
+class _Secrets:
+    """Finds configured secret values in the inputs and messages of validation errors."""
+
+    def __init__(self, values: set[str]) -> None:
+        self._values = frozenset(values)
+        self._pattern = secret_pattern(values)
+
+    def _leaks(self, text: str) -> bool:
+        """Whether ``text`` is a secret, or holds one long enough to look for."""
+        return text.strip() in self._values or bool(self._pattern and self._pattern.search(text))
+
+    def leaking(self, value: object) -> list[str]:
+        """The strings inside an input that are or hold a secret, longest first."""
+        return sorted((t for t in plain_strings(value) if self._leaks(t)), key=len, reverse=True)
+
+    def mask(self, message: str, leaking: list[str]) -> str:
+        """``message`` with the leaking inputs, and any secret left in it, replaced by the mask."""
+        for text in leaking:
+            for form in (text, text.strip()):
+                if form:
+                    message = message.replace(repr(form), repr(MASK)).replace(form, MASK)
+        return self._pattern.sub(MASK, message) if self._pattern else message
 
 
 def _field_path(loc: tuple[int | str, ...]) -> tuple[str, ...]:
@@ -151,7 +192,10 @@ def _known_names(path: tuple[str, ...], settings_cls: type[BaseModel]) -> list[s
 
 
 def _problem(
-    error: ErrorDetails, sources: Sequence[OriginSource], settings_cls: type[BaseModel]
+    error: ErrorDetails,
+    sources: Sequence[OriginSource],
+    settings_cls: type[BaseModel],
+    secrets: _Secrets,
 ) -> Problem:
     """Our one-line account of one pydantic error."""
     path = _field_path(error["loc"])
@@ -168,7 +212,10 @@ def _problem(
         if close:
             message += f"; did you mean '{close[0]}'?"
         return Problem(label, dotted, source, message)
-    message = _describe(error, secret=_is_secret(path, settings_cls))
+    leaking = secrets.leaking(error.get("input"))
+    message = _describe(error, secret=bool(leaking) or _is_secret(path, settings_cls))
+    if leaking:
+        message = secrets.mask(message, leaking)
     if kind == "string_type" and source.endswith((".yaml", ".yml")):
         message += " (quote the value in YAML)"
     return Problem(label, dotted, source, message)

@@ -1,7 +1,12 @@
-"""Showing the effective configuration without its secrets, and listing the secrets for logs."""
+"""Showing the effective configuration without its secrets, and finding secrets in text.
+
+Logs (:class:`unifi_scanner.logging.SecretRedactor`) and configuration errors both find secrets
+through :func:`secret_pattern`.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -10,12 +15,24 @@ from pydantic import SecretStr
 from unifi_scanner.config._fields import is_secret_field, section_model
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pydantic import BaseModel
 
-__all__ = ["MASK", "redacted", "secret_values"]
+__all__ = [
+    "MASK",
+    "MIN_SECRET_LENGTH",
+    "plain_strings",
+    "redacted",
+    "secret_pattern",
+    "secret_values",
+]
 
 MASK = "**********"
 """What a secret is shown as."""
+
+MIN_SECRET_LENGTH = 4
+"""Shorter configured secrets are not searched for inside strings (too many false hits)."""
 
 
 def redacted(settings: BaseModel) -> dict[str, Any]:
@@ -70,16 +87,40 @@ def secret_values(settings: BaseModel) -> frozenset[str]:
         if section is not None and isinstance(value, section):
             found |= secret_values(value)
         elif is_secret_field(field):
-            found |= _plain(value)
+            found |= plain_strings(value)
     return frozenset(item for item in found if item)
 
 
-def _plain(value: Any) -> set[str]:  # noqa: ANN401 (a secret of any shape)
-    """The plain strings inside a secret value."""
+def secret_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern that finds any of ``secrets`` inside a text, longest first.
+
+    Args:
+        secrets: secret values; those shorter than :data:`MIN_SECRET_LENGTH` are left out.
+
+    Returns:
+        The pattern, or None when no secret is long enough.
+    """
+    usable = sorted({s for s in secrets if len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, usable))) if usable else None
+
+
+def plain_strings(value: Any) -> set[str]:  # noqa: ANN401 (a value of any shape)
+    """The plain strings inside a value, at any depth (numbers as text, secrets revealed).
+
+    Args:
+        value: a string, number, ``SecretStr``, or a list, tuple or mapping of them.
+
+    Returns:
+        The strings; empty for None, booleans and other types.
+    """
     if isinstance(value, SecretStr):
         return {value.get_secret_value()}
     if isinstance(value, str):
         return {value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {str(value)}
+    if isinstance(value, dict):
+        value = list(value.values())
     if isinstance(value, (tuple, list)):
-        return set().union(*(_plain(item) for item in value))
+        return set().union(*(plain_strings(item) for item in value))
     return set()

@@ -202,3 +202,73 @@ def test_undecodable_complex_value_names_the_variable():
 
     with pytest.raises(ConfigError, match=r"UNIFI_LABELS \(environment\): invalid"):
         load_settings(environ={"UNIFI_LABELS": "{broken"}, settings_cls=_WithLabels)
+
+
+@pytest.mark.parametrize(
+    ("env", "secret", "shown"),
+    [
+        pytest.param(
+            {"UNIFI_PASSWORD": "pw-secret-1", "UNIFI_PORT": "pw-secret-1"},
+            "pw-secret-1",
+            "UNIFI_PORT (environment): must be an integer\n",
+            id="equal",
+        ),
+        pytest.param(
+            {"UNIFI_PASSWORD": "pw-secret-1", "UNIFI_PORT": " pw-secret-1 "},
+            "pw-secret-1",
+            "UNIFI_PORT (environment): must be an integer\n",
+            id="equal-but-for-spaces",
+        ),
+        pytest.param(
+            {"UNIFI_PASSWORD": "pw-secret-1", "UNIFI_HOST": "https://x/pw-secret-1/y"},
+            "pw-secret-1",
+            "not a URL, got '**********'",
+            id="contained-in-a-validator-message",
+        ),
+        pytest.param(
+            {"UNIFI_PASSWORD": "a1", "UNIFI_PORT": "a1"},
+            "got 'a1'",
+            "UNIFI_PORT (environment): must be an integer\n",
+            id="short-secret-equal",
+        ),
+        pytest.param(
+            {
+                "UNIFI_SMTP": '{"host": "m", "password": "smtp-secret-2"}',
+                "UNIFI_PORT": "smtp-secret-2",
+            },
+            "smtp-secret-2",
+            "UNIFI_PORT (environment): must be an integer",
+            id="secret-inside-a-json-section",
+        ),
+        pytest.param(
+            {
+                **SMTP_ENV,
+                "UNIFI_SMTP_PASSWORD": "smtp-secret-2",
+                "UNIFI_SMTP_RECIPIENTS": "a@example.com,smtp-secret-2",
+            },
+            "smtp-secret-2",
+            "must be an e-mail address, got '**********'",
+            id="secret-among-list-items",
+        ),
+        pytest.param(
+            {
+                "UNIFI_WEBHOOK_URLS": "https://h/a,https://h/tok-42xyz",
+                "UNIFI_SITE": "https://h/tok-42xyz",
+            },
+            "tok-42xyz",
+            "got '**********'",
+            id="one-of-the-webhook-urls",
+        ),
+    ],
+)
+def test_a_value_equal_to_or_holding_a_secret_is_never_echoed(env, secret, shown):
+    """Any setting's value that is, or holds, a configured secret is masked in the error (#11)."""
+    text = str(_error(**env)) + "\n"
+    assert secret not in text
+    assert shown in text
+
+
+def test_a_short_secret_inside_a_longer_value_does_not_mask_it():
+    """Secrets under 4 characters are matched whole only, as in the logs."""
+    text = str(_error(UNIFI_PASSWORD="ab", UNIFI_PORT="abc"))
+    assert "must be an integer, got 'abc'" in text

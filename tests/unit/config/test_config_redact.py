@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from pydantic import SecretStr
+
 import unifi_scanner.config as config_package
 from unifi_scanner.config import Settings, load_settings, redacted, secret_values
-from unifi_scanner.config.redact import MASK
+from unifi_scanner.config.redact import MASK, MIN_SECRET_LENGTH, plain_strings, secret_pattern
 
 ENV = {
     "UNIFI_HOST": "ctrl.lan",
@@ -61,3 +64,30 @@ def test_all_matches_exports():
     assert len(set(config_package.__all__)) == len(config_package.__all__)
     for name in config_package.__all__:
         assert hasattr(config_package, name)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, set()),
+        (True, set()),
+        ("a", {"a"}),
+        (8443, {"8443"}),
+        (1.5, {"1.5"}),
+        (SecretStr("pw"), {"pw"}),
+        (["a", ("b", SecretStr("c"))], {"a", "b", "c"}),
+        ({"password": "p", "port": 1}, {"p", "1"}),
+    ],
+)
+def test_plain_strings_finds_every_string_at_any_depth(value, expected):
+    """plain_strings() reads strings, numbers and secrets inside lists and mappings."""
+    assert plain_strings(value) == expected
+
+
+def test_secret_pattern_finds_long_enough_secrets_longest_first():
+    """Secrets under MIN_SECRET_LENGTH are left out; the longest match wins."""
+    assert secret_pattern(["abc", ""]) is None
+    pattern = secret_pattern(["abcd", "abcdef"])
+    assert pattern is not None
+    assert pattern.sub("*", "x abcdef y abcd") == "x * y *"
+    assert MIN_SECRET_LENGTH == 4
