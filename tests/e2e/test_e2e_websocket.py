@@ -111,6 +111,41 @@ async def test_live_events_arrive_survive_a_drop_and_keep_coming(simulator, clie
     assert "live-2" in {e.id for e in after_drop}
 
 
+class _RecordedSleeps(list):
+    """An injected sleep that records each reconnect delay and returns at once."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+class _SteppingClock:
+    """An injected monotonic clock that moves 5 s each time it is read."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 5.0
+        return self.now
+
+
+async def test_a_socket_dropped_after_its_first_frame_reconnects_ever_more_slowly(
+    simulator, client, tls
+):
+    """Drops right after the first frame keep the backoff growing: 1, 2, 4, 8, 16 s (#11)."""
+    await _control(simulator, "faults", {"kind": "ws-drop", "endpoint": "events", "after": 1})
+    sleeps = _RecordedSleeps()
+    live = LiveCollector.for_client(
+        client, ssl_context=tls, sleep=sleeps, jitter=lambda: 1.0, clock=_SteppingClock()
+    )
+    async with live, asyncio.timeout(TIMEOUT):
+        stats = await live.wait_until(lambda s: s.drops >= 6)
+    assert sleeps[:5] == [1, 2, 4, 8, 16]
+    assert stats.connects >= 6
+    assert stats.failures == 0
+    assert stats.received >= 6  # each connection delivered its first frame before the drop
+
+
 async def test_expired_session_is_renewed_through_rest_login(simulator, client, tls):
     """After the sessions expire the upgrade is refused; the collector logs in and reconnects."""
     live = LiveCollector.for_client(client, ssl_context=tls, sleep=_no_wait)

@@ -4,7 +4,10 @@
 background task while ``serve`` runs. It reconnects after every drop with exponential backoff
 and jitter, logs in again through the REST client when the upgrade is refused with 401/403,
 and logs once when the connection is lost and once when it recovers (Home Assistant
-coordinator style). Each text frame is decoded here: ``events`` and ``alert`` items become
+coordinator style). The backoff starts again from its first wait only after a connection stayed
+up for :data:`STABLE_CONNECTION_S`: a socket the controller drops right after opening it (or
+after its first frame) is reopened ever more slowly, never once a second forever.
+Each text frame is decoded here: ``events`` and ``alert`` items become
 :class:`Event` values in a bounded buffer (the oldest are dropped, and counted), ``device:sync``
 items are kept as the latest payload per MAC, other message types are counted and ignored, and
 frames that are not a ``{"meta":…, "data":[…]}`` envelope are logged once and skipped.
@@ -22,8 +25,9 @@ import contextlib
 import dataclasses
 import json
 import random
+import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import structlog
 
@@ -48,9 +52,13 @@ if TYPE_CHECKING:
 
     from unifi_scanner.controller import ControllerClient, EventStream
 
-__all__ = ["LiveCollector", "LiveStats", "merge_live"]
+__all__ = ["STABLE_CONNECTION_S", "LiveCollector", "LiveStats", "merge_live"]
 
 _log = structlog.get_logger(__name__)
+
+STABLE_CONNECTION_S: Final = 60.0
+"""How long a connection must stay up before the reconnect backoff starts again from its first
+wait; a shorter-lived one counts as one more failed attempt."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +122,8 @@ class LiveCollector:
         sleep: waits that many seconds (injected in tests).
         jitter: returns a number in [0, 1); each wait is between half and all of the
             exponential delay.
+        clock: monotonic seconds (injected in tests); measures how long each connection
+            stayed up against :data:`STABLE_CONNECTION_S`.
     """
 
     def __init__(
@@ -126,6 +136,7 @@ class LiveCollector:
         backoff_max_s: float = 300.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if max_events < 1:
             msg = "max_events must be at least 1"
@@ -137,6 +148,7 @@ class LiveCollector:
         self._backoff_max_s = backoff_max_s
         self._sleep = sleep
         self._jitter = jitter
+        self._clock = clock
         self._buffer: collections.deque[Event] = collections.deque()
         self._devices: dict[str, dict[str, Any]] = {}
         self._ignored: collections.Counter[str] = collections.Counter()
@@ -155,6 +167,8 @@ class LiveCollector:
         max_events: int = 10_000,
         backoff_initial_s: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
     ) -> Self:
         """A collector on ``client``'s default site, using its session and TLS context.
 
@@ -165,6 +179,8 @@ class LiveCollector:
             max_events: the buffer's size.
             backoff_initial_s: the first wait before reconnecting.
             sleep: waits that many seconds (injected in tests).
+            jitter: returns a number in [0, 1) (injected in tests).
+            clock: monotonic seconds (injected in tests).
         """
 
         async def connect() -> EventStream:
@@ -178,6 +194,8 @@ class LiveCollector:
             max_events=max_events,
             backoff_initial_s=backoff_initial_s,
             sleep=sleep,
+            jitter=jitter,
+            clock=clock,
         )
 
     @property
@@ -301,9 +319,11 @@ class LiveCollector:
             except ScannerError as err:
                 self._failed(err)
             else:
-                attempt = 0
+                opened_at = self._clock()
                 self._opened()
                 self._lost(await self._consume(stream))
+                if self._clock() - opened_at >= STABLE_CONNECTION_S:
+                    attempt = 0
             relogged = False
             await self._sleep(self._backoff(attempt))
             attempt += 1

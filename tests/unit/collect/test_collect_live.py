@@ -21,6 +21,7 @@ from unifi_scanner.collect import (
     Window,
     merge_live,
 )
+from unifi_scanner.collect.live import STABLE_CONNECTION_S
 from unifi_scanner.controller import MemoryEventStream
 from unifi_scanner.errors import AuthenticationError, ControllerUnreachableError
 
@@ -63,6 +64,18 @@ class Sleeps(list):
 
     async def __call__(self, seconds: float) -> None:
         self.append(seconds)
+
+
+class Clock:
+    """An injected monotonic clock that moves ``step`` seconds each time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
 
 
 def collector(connect, **options) -> LiveCollector:
@@ -146,18 +159,36 @@ async def test_requeue_respects_the_buffer_bound():
 
 
 async def test_reconnects_with_exponential_backoff_capped_and_reset_after_success():
-    """Failures wait 1, 2, 4, then the cap; a good connection starts again from 1."""
+    """Failures wait 1, 2, 4, then the cap; a connection that stayed up starts again from 1."""
     failure = ControllerUnreachableError("down")
     stream = MemoryEventStream([frame("events", [item(1)])])
     stream.end()
     connect = Connector(failure, failure, failure, failure, stream, failure)
     sleeps = Sleeps()
-    live = collector(connect, sleep=sleeps, backoff_max_s=5)
+    clock = Clock(step=STABLE_CONNECTION_S)
+    live = collector(connect, sleep=sleeps, backoff_max_s=5, clock=clock)
     async with live, asyncio.timeout(TIMEOUT):
         await connect.exhausted.wait()
     assert sleeps == [1, 2, 4, 5, 1, 2]
     stats = live.stats
     assert (stats.failures, stats.connects, stats.drops, stats.received) == (5, 1, 1, 1)
+
+
+async def test_connections_dropped_soon_after_opening_keep_the_backoff_growing():
+    """A connection dropped after its first frame does not reset the backoff (#11)."""
+    streams = []
+    for n in range(4):
+        stream = MemoryEventStream([frame("events", [item(n)])])
+        stream.end(ControllerUnreachableError("dropped"))
+        streams.append(stream)
+    connect = Connector(*streams)
+    sleeps = Sleeps()
+    clock = Clock(step=STABLE_CONNECTION_S / 4)
+    live = collector(connect, sleep=sleeps, backoff_max_s=300, clock=clock)
+    async with live, asyncio.timeout(TIMEOUT):
+        await connect.exhausted.wait()
+    assert sleeps == [1, 2, 4, 8]
+    assert (live.stats.connects, live.stats.drops, live.stats.received) == (4, 4, 4)
 
 
 async def test_jitter_waits_between_half_and_all_of_the_delay():
