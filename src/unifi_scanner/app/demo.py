@@ -7,6 +7,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import structlog
+
+from unifi_scanner.app._signals import stop_on_signals
 from unifi_scanner.app.scan import ScanOutcome, run_once
 from unifi_scanner.app.wiring import utc_now
 from unifi_scanner.errors import ConfigError
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     from unifi_scanner.integrations import IntegrationRegistry
 
 __all__ = ["run_demo", "simulate"]
+
+_log = structlog.get_logger(__name__)
 
 
 async def run_demo(
@@ -85,8 +90,10 @@ async def simulate(
     seed: int = 1,
     allow_remote: bool = False,
 ) -> None:
-    """Serve the simulated controller in the foreground until cancelled.
+    """Serve the simulated controller in the foreground until cancelled or asked to stop.
 
+    SIGINT (Ctrl-C), SIGTERM and SIGHUP stop it cleanly: the server shuts down and its temporary
+    directory (the throw-away CA and the server's private key) is removed.
     Binds loopback only, unless ``host`` names another address and ``allow_remote`` is set.
     Any of ``devices``, ``clients``, ``events_per_day``, ``days`` serves the generated site
     (``simulator.generated_config``) instead of ``scenario``.
@@ -146,15 +153,20 @@ async def simulate(
                 f"generated: {spec.devices} devices, {spec.clients} clients, "
                 f"{spec.total} events over {spec.days:g} days, seed {seed}"
             )
-    async with SimulatorServer(config, tls=tls, host=host, port=port) as server:
-        announce(f"Simulated UniFi controller ({flavour}, Network {network}, scenario {scenario})")
-        announce(f"  URL:      {server.base_url}")
-        announce(f"  login:    {config.username} / {config.password}")
-        if config.api_key:
-            announce(f"  API key:  {config.api_key}")
-        if server.ca_pem_path is not None:
-            announce(f"  CA:       {server.ca_pem_path}  (UNIFI_CA_BUNDLE)")
-            announce(f"  SHA-256:  {server.cert_fingerprint}  (UNIFI_TLS_FINGERPRINT)")
-        announce(f"  faults:   {server.base_url}{CONTROL_PREFIX}/faults  (no authentication)")
-        announce("Press Ctrl-C to stop.")
-        await asyncio.Event().wait()
+    stop = asyncio.Event()
+    with stop_on_signals(asyncio.get_running_loop(), stop) as received:
+        async with SimulatorServer(config, tls=tls, host=host, port=port) as server:
+            announce(
+                f"Simulated UniFi controller ({flavour}, Network {network}, scenario {scenario})"
+            )
+            announce(f"  URL:      {server.base_url}")
+            announce(f"  login:    {config.username} / {config.password}")
+            if config.api_key:
+                announce(f"  API key:  {config.api_key}")
+            if server.ca_pem_path is not None:
+                announce(f"  CA:       {server.ca_pem_path}  (UNIFI_CA_BUNDLE)")
+                announce(f"  SHA-256:  {server.cert_fingerprint}  (UNIFI_TLS_FINGERPRINT)")
+            announce(f"  faults:   {server.base_url}{CONTROL_PREFIX}/faults  (no authentication)")
+            announce("Press Ctrl-C to stop.")
+            await stop.wait()
+    _log.info("simulator stopped", signal=received[0].name if received else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import socket
@@ -19,6 +20,7 @@ from unifi_scanner.simulator.app import create_app
 from unifi_scanner.simulator.config import SimulatorConfig
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from types import TracebackType
 
     from starlette.applications import Starlette
@@ -28,6 +30,20 @@ if TYPE_CHECKING:
 __all__ = ["SimulatorServer", "run_forever"]
 
 logger = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own SIGINT/SIGTERM handlers: whoever runs the simulator stops it.
+
+    uvicorn's handlers would stop the server and then raise the signal again once it is down,
+    killing the process before :meth:`SimulatorServer.stop` could remove the certificate files
+    (and, inside pytest, swallowing Ctrl-C).
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Leave the process's signal handlers alone."""
+        yield
 
 
 class SimulatorServer:
@@ -59,7 +75,7 @@ class SimulatorServer:
         self.host = host
         self._requested_port = port
         self._port: int | None = None
-        self._server: uvicorn.Server | None = None
+        self._server: _Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.ca_pem: bytes | None = None
@@ -150,7 +166,7 @@ class SimulatorServer:
             ssl_keyfile=keyfile,
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
         while not self._server.started:
             if self._task.done():
