@@ -13,6 +13,7 @@ translated at the stage boundary and chained with ``raise ... from err``::
     │  │  └─ LoginRateLimitedError
     │  └─ ControllerResponseError
     │     └─ EndpointNotFoundError
+    ├─ InputLimitError                  (a JSON document over a size, depth or item limit)
     ├─ IntegrationError
     │  ├─ IntegrationTimeoutError
     │  ├─ IntegrationUnavailableError   (circuit open)
@@ -34,6 +35,7 @@ __all__ = [
     "ControllerUnreachableError",
     "DeliveryError",
     "EndpointNotFoundError",
+    "InputLimitError",
     "IntegrationError",
     "IntegrationMisconfiguredError",
     "IntegrationTimeoutError",
@@ -119,6 +121,24 @@ class ControllerResponseError(ControllerError):
 
 class EndpointNotFoundError(ControllerResponseError):
     """This controller does not have the endpoint (404, or 400 ``api.err.InvalidObject``)."""
+
+
+class InputLimitError(ScannerError):
+    """A JSON document from outside is over one of its input limits; it was not decoded.
+
+    Controller answers over a limit become a :class:`ControllerResponseError` caused by this
+    one; an exported file over a limit fails ``analyze`` with it (docs/exceptions.md).
+
+    Args:
+        message: what is over which limit (``nested deeper than the limit of 64 levels``).
+        limit: which limit: ``bytes``, ``depth`` or ``items``.
+        maximum: the limit's value.
+    """
+
+    def __init__(self, message: str, *, limit: str, maximum: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.maximum = maximum
 
 
 class IntegrationError(ScannerError):

@@ -8,6 +8,9 @@ setting, site) is told from its fields, so files may be named anything and mix k
 The flavour is UniFi OS when the sysinfo names a console (``udm_version``) or any v2 item was
 found, else legacy. The window runs from the oldest to just after the newest event.
 
+Each file is held to the input limits of an exported file (its size, nesting depth and items in
+one array; :mod:`unifi_scanner._json`) before it is decoded.
+
 Events stream into an :class:`~unifi_scanner.collect.EventSpool` file by file (de-duplicated,
 spilled to disk), so memory does not grow with the size of the export; close the snapshot's
 ``events`` when done with it.
@@ -19,10 +22,10 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NoReturn, TypeVar
 
-import msgspec
 import structlog
 
 from unifi_scanner._gc import relaxed_gc
+from unifi_scanner._json import EXPORTED_FILE, check_size, decode_json
 from unifi_scanner.collect.models import CollectionNote, Flavour, Site, Snapshot, Window
 from unifi_scanner.collect.normalize import (
     IPS_KEY,
@@ -40,7 +43,7 @@ from unifi_scanner.collect.normalize import (
     site_from_payload,
 )
 from unifi_scanner.collect.stream import EventSpool
-from unifi_scanner.errors import ConfigError
+from unifi_scanner.errors import ConfigError, InputLimitError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -54,8 +57,6 @@ T = TypeVar("T")
 
 _log = structlog.get_logger(__name__)
 
-_BOM: Final = b"\xef\xbb\xbf"
-_DECODER: Final = msgspec.json.Decoder()
 _EVENT_CONVERTERS: Final[dict[str, Callable[[object], Event]]] = {
     "event": event_from_classic,
     "websocket": event_from_websocket,
@@ -164,12 +165,21 @@ def decode_export(data: bytes, *, name: str) -> object:
 
     Raises:
         ConfigError: the bytes are not valid UTF-8 JSON; the message names ``name``.
+        InputLimitError: the document is over the input limits of an exported file (size,
+            nesting depth, items in one array); the message names ``name`` and the limit.
     """
     try:
-        return _DECODER.decode(data.removeprefix(_BOM))
-    except (msgspec.DecodeError, UnicodeDecodeError) as err:
+        return decode_json(data, EXPORTED_FILE)
+    except ValueError as err:
         message = f"{name}: cannot read exported JSON ({err})"
         raise ConfigError(message, ((name, "file", message),)) from err
+    except InputLimitError as err:
+        raise _over_limit(name, err) from err
+
+
+def _over_limit(name: str, err: InputLimitError) -> InputLimitError:
+    message = f"{name}: cannot read exported JSON ({err})"
+    return InputLimitError(message, limit=err.limit, maximum=err.maximum)
 
 
 def export_events(documents: Iterable[tuple[str, object]]) -> Iterator[Event]:
@@ -200,7 +210,10 @@ def export_events(documents: Iterable[tuple[str, object]]) -> Iterator[Event]:
 
 def _read(path: Path) -> object:
     try:
+        check_size(path.stat().st_size, EXPORTED_FILE)  # before a byte is read
         data = path.read_bytes()
+    except InputLimitError as err:
+        raise _over_limit(str(path), err) from err
     except OSError as err:
         message = f"{path}: cannot read exported JSON ({err})"
         raise ConfigError(message, ((str(path), "file", message),)) from err
@@ -228,6 +241,8 @@ def load_export(paths: Iterable[Path], *, now: Callable[[], datetime] = _utcnow)
     Raises:
         ConfigError: a file cannot be read, is not JSON or has an unusable shape; the message
             names the file.
+        InputLimitError: a file is over the input limits of an exported file; the message
+            names the file and the limit.
     """
     with relaxed_gc():  # a few objects per item, none in a cycle
         return _load(paths, now)

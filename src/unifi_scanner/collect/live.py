@@ -10,7 +10,10 @@ after its first frame) is reopened ever more slowly, never once a second forever
 Each text frame is decoded here: ``events`` and ``alert`` items become
 :class:`Event` values in a bounded buffer (the oldest are dropped, and counted), ``device:sync``
 items are kept as the latest payload per MAC, other message types are counted and ignored, and
-frames that are not a ``{"meta":…, "data":[…]}`` envelope are logged once and skipped.
+frames that are not a ``{"meta":…, "data":[…]}`` envelope are logged once and skipped. A frame
+over the input limits of a websocket frame (size, nesting depth, items in one array;
+:mod:`unifi_scanner._json`) is dropped with a warning and noted in the next scan's report; the
+stream goes on.
 
 At each scan :meth:`LiveCollector.drain` hands the buffered events over and :func:`merge_live`
 merges them into the scan's :class:`Snapshot`, so an event both the REST poll and the websocket
@@ -23,7 +26,6 @@ import asyncio
 import collections
 import contextlib
 import dataclasses
-import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import structlog
 
+from unifi_scanner._json import WEBSOCKET_FRAME, decode_json
 from unifi_scanner.collect.dedup import dedupe_events
 from unifi_scanner.collect.models import CollectionNote, Event, Snapshot
 from unifi_scanner.collect.normalize import (
@@ -42,7 +45,7 @@ from unifi_scanner.collect.normalize import (
 )
 from unifi_scanner.collect.stream import EventSpool
 from unifi_scanner.controller import HEARTBEAT_S, ControllerWebsocket
-from unifi_scanner.errors import AuthenticationError, ScannerError
+from unifi_scanner.errors import AuthenticationError, InputLimitError, ScannerError
 
 if TYPE_CHECKING:
     import ssl
@@ -75,6 +78,7 @@ class LiveStats:
         buffered: events waiting for the next :meth:`LiveCollector.drain`.
         dropped: events dropped because the buffer was full, since the last drain.
         malformed: frames that were not a JSON ``{"meta":…, "data":[…]}`` envelope.
+        over_limit: frames dropped unread because they were over the input limits.
         unusable: items of ``events``/``alert`` frames that could not be normalised.
         ignored: frames of message types the collector does not use, by type.
         devices: devices with a ``device:sync`` payload.
@@ -89,6 +93,7 @@ class LiveStats:
     buffered: int = 0
     dropped: int = 0
     malformed: int = 0
+    over_limit: int = 0
     unusable: int = 0
     ignored: Mapping[str, int] = field(default_factory=dict)
     devices: int = 0
@@ -104,6 +109,7 @@ class _Counters:
     received: int = 0
     dropped: int = 0
     malformed: int = 0
+    over_limit: int = 0
     unusable: int = 0
 
 
@@ -153,6 +159,8 @@ class LiveCollector:
         self._devices: dict[str, dict[str, Any]] = {}
         self._ignored: collections.Counter[str] = collections.Counter()
         self._stats = _Counters()
+        # Frames over the input limits since the last drain, and the first one's problem.
+        self._over_limit_since: tuple[int, str] = (0, "")
         self._healthy: bool | None = None
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
@@ -212,6 +220,7 @@ class LiveCollector:
             buffered=len(self._buffer),
             dropped=counters.dropped,
             malformed=counters.malformed,
+            over_limit=counters.over_limit,
             unusable=counters.unusable,
             ignored=dict(self._ignored),
             devices=len(self._devices),
@@ -271,7 +280,8 @@ class LiveCollector:
         """Hand over the buffered events (those older than ``before``, when given).
 
         Events at or after ``before`` stay for the next scan. The notes say how many events
-        the full buffer dropped since the last drain.
+        the full buffer dropped, and how many frames were over the input limits, since the
+        last drain.
 
         Returns:
             The events, oldest first, and the notes.
@@ -280,14 +290,23 @@ class LiveCollector:
         self._buffer = collections.deque(
             e for e in self._buffer if before is not None and e.time >= before
         )
-        notes: tuple[CollectionNote, ...] = ()
+        notes: list[CollectionNote] = []
         dropped = self._stats.dropped
         if dropped:
             verb = "event was" if dropped == 1 else "events were"
             message = f"{dropped} live {verb} dropped because the buffer was full"
-            notes = (CollectionNote(source="websocket", message=message),)
+            notes.append(CollectionNote(source="websocket", message=message))
+        over_limit, first = self._over_limit_since
+        if over_limit:
+            frames = "frame was" if over_limit == 1 else "frames were"
+            message = (
+                f"{over_limit} live {frames} dropped unread, over the input limits "
+                f"(first: JSON {first})"
+            )
+            notes.append(CollectionNote(source="websocket", message=message))
         self._stats.dropped = 0
-        return tuple(sorted(events, key=lambda e: e.time)), notes
+        self._over_limit_since = (0, "")
+        return tuple(sorted(events, key=lambda e: e.time)), tuple(notes)
 
     def requeue(self, events: Iterable[Event]) -> None:
         """Put drained events back, oldest first, when the scan that took them was not secured.
@@ -384,10 +403,16 @@ class LiveCollector:
     def _feed(self, text: str) -> None:
         """Decode one text frame and take what it says."""
         try:
-            frame = json.loads(text)
+            frame = decode_json(text, WEBSOCKET_FRAME)
         except ValueError:
             frame = None
-        meta = frame.get("meta") if isinstance(frame, dict) else None
+        except InputLimitError as err:
+            self._over_limit(err)
+            return
+        if not isinstance(frame, dict):
+            self._malformed(text)
+            return
+        meta = frame.get("meta")
         message = meta.get("message") if isinstance(meta, dict) else None
         if not isinstance(message, str) or not isinstance(frame.get("data"), list):
             self._malformed(text)
@@ -404,6 +429,13 @@ class LiveCollector:
                 _log.debug("live message type ignored", message=message)
             self._ignored[message] += 1
             self._notify()
+
+    def _over_limit(self, err: InputLimitError) -> None:
+        _log.warning("dropped a live frame over the input limits", problem=f"JSON {err}")
+        self._stats.over_limit += 1
+        count, first = self._over_limit_since
+        self._over_limit_since = (count + 1, first or str(err))
+        self._notify()
 
     def _malformed(self, text: str) -> None:
         if not self._stats.malformed:

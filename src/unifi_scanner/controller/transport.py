@@ -5,7 +5,8 @@ the ``app`` package built with the TLS settings, and never closes it. Transient 
 errors, timeouts, 502/503/504, a text/html "starting up" reply, 429 on data calls) are retried
 with exponential backoff and jitter through ``stamina``; a 429 ``Retry-After`` is honoured up to
 a bound. A login answered 429 is retried only when it says how long to wait (``Retry-After``) and
-that wait is within the bound; a longer one fails at once, naming the wait.
+that wait is within the bound; a longer one fails at once, naming the wait. No body is read past
+the size limit of a controller answer (:mod:`unifi_scanner._json`).
 Everything else is translated once, through :mod:`.error_table`. Authentication (which
 port, which flavour, logging in) is the business of :class:`.session.ControllerSession`.
 """
@@ -26,6 +27,7 @@ from unifi_scanner.controller._http import (
     format_host,
     parse_retry_after,
     retry_hook,
+    send_bounded,
 )
 from unifi_scanner.controller.error_table import error_for
 from unifi_scanner.controller.flavour import Flavour
@@ -157,14 +159,10 @@ class ControllerTransport:
         starting_up_check: bool,
     ) -> httpx.Response:
         try:
-            response = await self._http.request(
-                method,
-                url,
-                json=json_body,
-                params=params,
-                headers=self._headers(),
-                follow_redirects=False,
+            request = self._http.build_request(
+                method, url, json=json_body, params=params, headers=self._headers()
             )
+            response = await send_bounded(self._http, request, path=path)
         except httpx.HTTPError as err:
             if caused_by(err, FingerprintMismatchError):
                 message = f"{path}: UNIFI_TLS_FINGERPRINT does not match ({err})"

@@ -4,8 +4,10 @@
 cookie and CSRF token (or API key) and the same ``ssl.SSLContext`` as the REST client, so a CA
 bundle or a pinned fingerprint applies to it too. It sends websocket pings every 15 s (as
 aiounifi does) and yields every text frame; decoding and normalising the JSON is
-:mod:`unifi_scanner.collect.live`'s job. The stream ends when the socket closes: it never
-reconnects on its own (the caller loops with a backoff, UNIFI_API.md §6).
+:mod:`unifi_scanner.collect.live`'s job (a frame over the JSON input limits is dropped there;
+one over ``WEBSOCKET_MESSAGE_CEILING`` breaks the connection, close code 1009). The stream ends
+when the socket closes: it never reconnects on its own (the caller loops with a backoff,
+UNIFI_API.md §6).
 
 :class:`MemoryEventStream` is the in-memory implementation for tests.
 """
@@ -21,6 +23,7 @@ import structlog
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidHandshake, InvalidStatus
 
+from unifi_scanner._json import WEBSOCKET_MESSAGE_CEILING
 from unifi_scanner.controller._http import caused_by
 from unifi_scanner.controller.tls import FingerprintMismatchError
 from unifi_scanner.errors import (
@@ -49,7 +52,6 @@ _log = structlog.get_logger(__name__)
 HEARTBEAT_S: Final = 15.0
 """Seconds between websocket pings (aiounifi's ``heartbeat=15``)."""
 
-_MAX_FRAME_BYTES: Final = 16 * 1024 * 1024
 _REFUSED_AUTH: Final = frozenset({401, 403})
 _PONG: Final = "pong"
 
@@ -126,7 +128,7 @@ class ControllerWebsocket:
                 open_timeout=open_timeout_s,
                 ping_interval=heartbeat_s,
                 ping_timeout=heartbeat_s,
-                max_size=_MAX_FRAME_BYTES,
+                max_size=WEBSOCKET_MESSAGE_CEILING,
             )
         except InvalidStatus as err:
             raise _refused(err, endpoint) from err

@@ -44,6 +44,7 @@ FaultKind = Literal[
     "starting-up",
     "malformed-json",
     "truncated-json",
+    "deep-json",
     "unexpected-shape",
     "rc-error",
     "v2-error",

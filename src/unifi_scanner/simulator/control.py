@@ -42,6 +42,7 @@ _HTTP_KINDS = frozenset(
         "starting-up",
         "malformed-json",
         "truncated-json",
+        "deep-json",
         "unexpected-shape",
         "rc-error",
         "v2-error",
@@ -51,6 +52,8 @@ _HTTP_KINDS = frozenset(
     }
 )
 _JSON = "application/json"
+DEEP_JSON_LEVELS = 1_000
+"""How deep the ``deep-json`` fault nests its one item (valid JSON, beyond any sane limit)."""
 
 
 def is_control_path(path: str) -> bool:
@@ -76,6 +79,11 @@ _STATIC: dict[str, tuple[int, str, str]] = {
     "starting-up": (200, "text/html", STARTING_UP_BODY),
     "malformed-json": (200, _JSON, "{'meta': {'rc': ok}, data: [}"),
     "unexpected-shape": (200, _JSON, '"ok"'),
+    "deep-json": (
+        200,
+        _JSON,
+        '{"meta":{"rc":"ok"},"data":[' + "[" * DEEP_JSON_LEVELS + "]" * DEEP_JSON_LEVELS + "]}",
+    ),
 }
 
 
