@@ -55,7 +55,8 @@ def message_id(report: Report, sender: str) -> str:
     whose answer was lost) is recognisably the same one; mail systems drop such duplicates.
     The domain is the sender's, when it has one.
     """
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "unifi-scanner.invalid"
+    _, at, domain = parseaddr(sender)[1].rpartition("@")
+    domain = domain if at and domain else "unifi-scanner.invalid"
     return f"<report-{report.id}@{_CONTROL.sub('', domain)}>"
 
 

@@ -129,16 +129,18 @@ def coverage_heading(report: Report) -> str:
 def coverage_lines(report: Report) -> tuple[CoverageLine, ...]:
     """Return what the report does not cover, or covers late, in plain sentences.
 
-    Missing parts come first; a report with none of these has no lines.
+    Missing parts come first, then parts given up, then parts caught up; a report with none of
+    these has no lines.
     """
     zone = report.tzinfo
     missing: list[CoverageLine] = []
-    other: list[CoverageLine] = []
+    given_up: list[CoverageLine] = []
+    caught_up: list[CoverageLine] = []
     for covered in report.coverage:
         label = _FEED_LABELS.get(str(covered.feed), str(covered.feed))
         start = local_time(covered.start, zone)
         if covered.given_up_from is not None:
-            other.append(
+            given_up.append(
                 CoverageLine(
                     kind="given-up",
                     text=(
@@ -159,7 +161,7 @@ def coverage_lines(report: Report) -> tuple[CoverageLine, ...]:
             )
             missing.append(CoverageLine(kind="missing", text=text))
         elif covered.behind_since is not None:
-            other.append(
+            caught_up.append(
                 CoverageLine(
                     kind="caught-up",
                     text=(
@@ -168,7 +170,7 @@ def coverage_lines(report: Report) -> tuple[CoverageLine, ...]:
                     ),
                 )
             )
-    return (*missing, *other)
+    return (*missing, *given_up, *caught_up)
 
 
 def markdown_escape(text: str) -> str:

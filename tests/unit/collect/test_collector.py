@@ -9,7 +9,7 @@ import httpx
 import pytest
 from structlog.testing import capture_logs
 
-from unifi_scanner.collect import Collector, EventSource, Window
+from unifi_scanner.collect import Collector, EventSource, Feed, Window
 from unifi_scanner.errors import AuthenticationError, ConfigError
 
 from_2019 = Window(start=datetime(2019, 1, 1, tzinfo=UTC), end=datetime(2021, 1, 1, tzinfo=UTC))
@@ -241,3 +241,100 @@ async def test_unreadable_items_are_counted_and_noted(controller, collector):
     assert [d.mac for d in result.snapshot.devices] == ["aa:01"]
     assert result.skipped_items == 1
     assert any(n.source == "devices" and "1 devices" in n.message for n in result.snapshot.notes)
+
+
+def _gaps(snapshot):
+    return {c.feed: (c.partial, c.reason) for c in snapshot.coverage if not c.complete}
+
+
+async def test_coverage_says_which_feed_could_not_be_read(controller, collector):
+    """Every endpoint of a feed failing leaves it not complete, naming each failure."""
+    controller.route("/api/s/default/list/alarm", ok([]))
+    snapshot = (await collector.collect()).snapshot
+    assert [c.feed for c in snapshot.coverage] == list(Feed)
+    assert _gaps(snapshot) == {
+        Feed.EVENTS: (False, "stat/event answered 404, system-log/all answered 404"),
+        Feed.IPS: (False, "traffic-flows answered 404, stat/ips/event answered 404"),
+    }
+    assert snapshot.gaps == tuple(c for c in snapshot.coverage if c.feed is not Feed.ALARMS)
+
+
+async def test_a_feed_that_fails_after_its_first_page_is_partial(controller, collector):
+    """stat/event answering one page then 502 is a partial feed; the alarms feed failing too."""
+    now_ms = int(datetime(2026, 1, 1, 11, tzinfo=UTC).timestamp() * 1000)
+
+    def events(request):
+        if json.loads(request.content)["_start"]:
+            return httpx.Response(502, text="bad gateway")
+        return ok([{"_id": "a", "key": "EVT_AP_Connected", "time": now_ms}], count=5)
+
+    controller.route("/api/s/default/stat/event", events)
+    controller.route("/api/s/default/stat/ips/event", ok([]))
+    controller.route("/api/s/default/list/alarm", httpx.Response(500, text="oops"))
+    paging = Collector(collector._client, now=collector._now, event_page_size=1)
+    snapshot = (await paging.collect()).snapshot
+    gaps = _gaps(snapshot)
+    assert gaps[Feed.EVENTS] == (True, "stat/event failed after 1 items")
+    assert gaps[Feed.ALARMS] == (False, "list/alarm answered 500")
+    assert Feed.IPS not in gaps
+    assert [e.id for e in snapshot.events] == ["a"]
+
+
+async def test_a_feed_cut_at_the_page_cap_is_partial(controller, collector):
+    """Reaching max_pages before the window is covered leaves the events feed partial."""
+    now_ms = int(datetime(2026, 1, 1, 11, tzinfo=UTC).timestamp() * 1000)
+    controller.route(
+        "/api/s/default/stat/event",
+        lambda request: ok(
+            [{"_id": request.content.decode(), "key": "K", "time": now_ms}], count=99
+        ),
+    )
+    capped = Collector(collector._client, now=collector._now, event_page_size=1, max_pages=2)
+    snapshot = (await capped.collect()).snapshot
+    assert _gaps(snapshot)[Feed.EVENTS] == (True, "stat/event was cut after 2 items")
+
+
+async def test_each_feed_is_read_from_its_own_start(controller, collector):
+    """A feed behind is read from its earlier start; the others only from theirs."""
+    end = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    since = {Feed.EVENTS: end - timedelta(hours=1), Feed.IPS: end - timedelta(hours=30)}
+    window = Window(start=end - timedelta(hours=30), end=end, since=since)
+    early = int((end - timedelta(hours=20)).timestamp() * 1000)
+    late = int((end - timedelta(minutes=30)).timestamp() * 1000)
+    controller.route(
+        "/api/s/default/stat/event",
+        ok(
+            [
+                {"_id": "late", "key": "EVT_AP_Connected", "time": late},
+                {"_id": "early", "key": "EVT_AP_Connected", "time": early},
+            ]
+        ),
+    )
+    alert = {"_id": "ips1", "key": "EVT_IPS_IpsAlert", "time": early, "src_ip": "203.0.113.9"}
+    controller.route("/api/s/default/stat/ips/event", ok([alert]))
+    snapshot = (await collector.collect(window=window)).snapshot
+    assert controller.bodies("/api/s/default/stat/event")[0]["within"] == 1
+    assert sorted(e.id for e in snapshot.events) == ["ips1", "late"]
+    starts = {c.feed: c.start for c in snapshot.coverage}
+    assert starts == {
+        Feed.EVENTS: since[Feed.EVENTS],
+        Feed.IPS: window.start,
+        Feed.ALARMS: window.start,
+    }
+
+
+async def test_collect_all_gives_each_site_its_own_window(controller, collector):
+    """site=all asks a function for each site's window."""
+    controller.route(
+        "/api/self/sites",
+        ok(
+            [{"_id": "1", "name": "default", "desc": "HQ"}, {"_id": "2", "name": "b2", "desc": "B"}]
+        ),
+    )
+    end = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    windows = {
+        "default": Window(start=end - timedelta(hours=1), end=end),
+        "b2": Window(start=end - timedelta(hours=5), end=end),
+    }
+    results = await collector.collect_all(window=windows.__getitem__)
+    assert [r.snapshot.window for r in results] == [windows["default"], windows["b2"]]

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 from unifi_scanner.collect import (
     IPS_KEY,
     TRAFFIC_FLOW_KEY,
+    CrossScanKeys,
     Event,
     EventSource,
     EventSpool,
     dedupe_events,
+    reported_identity,
 )
 
 T0 = datetime(2026, 11, 26, 11, 0, 0, 250000, tzinfo=UTC)
@@ -185,3 +187,80 @@ def test_ips_alarm_is_still_matched_by_id_and_flow_not_by_mac():
         ]
     )
     assert [e.source for e in kept] == [EventSource.TRAFFIC_FLOW]
+
+
+def _remembered(*events: Event) -> set[str]:
+    keys = CrossScanKeys()
+    return {key for event in events for key in keys.of(event)[0]}
+
+
+def _recognised(remembered: set[str], *events: Event) -> list[bool]:
+    keys = CrossScanKeys()
+    return [not remembered.isdisjoint(keys.of(event)[1]) for event in events]
+
+
+def _event(source, id_, key="EVT_WU_Connected", *, client="aa:00:00:00:00:01", at=T0, device=None):
+    return Event(id=id_, key=key, source=source, time=at, client_mac=client, device_mac=device)
+
+
+def test_an_ips_alert_is_recognised_across_endpoints_by_flow_and_signature():
+    """A flow copy of a reported alert is known; another signature on the flow is not."""
+    reported = _remembered(_alert(EventSource.CLASSIC, "c1"))
+    flow = _alert(EventSource.TRAFFIC_FLOW, "f1", key=TRAFFIC_FLOW_KEY)
+    other = _alert(EventSource.TRAFFIC_FLOW, "f2", key=TRAFFIC_FLOW_KEY, sid="2000001")
+    unsigned = _alert(EventSource.SYSTEM_LOG, "s1", key="THREAT_BLOCKED_V3", sid=None)
+    assert _recognised(reported, flow, other, unsigned) == [True, False, True]
+    # an alert reported without a signature is the same as any signed copy of its flow
+    assert _recognised(_remembered(unsigned), flow) == [True]
+
+
+def test_an_event_is_recognised_from_the_other_endpoint_family_in_the_same_second():
+    """stat/event ↔ system-log by key, client and second; a second later is another event."""
+    reported = _remembered(_event(EventSource.CLASSIC, "c1"))
+    twin = _event(EventSource.SYSTEM_LOG, "v2-1")
+    later = _event(EventSource.SYSTEM_LOG, "v2-2", at=T0 + timedelta(seconds=1))
+    other_client = _event(EventSource.SYSTEM_LOG, "v2-3", client="aa:00:00:00:00:02")
+    same_family = _event(EventSource.CLASSIC, "c2")
+    websocket = _event(EventSource.WEBSOCKET, "c1")
+    # a classic copy with another id is another event; the websocket sends the same ids
+    assert _recognised(reported, twin, later, other_client, same_family, websocket) == [
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_an_alarm_and_its_event_are_recognised_within_a_second():
+    """An alarm matches its event stamped a second apart; two alarms never match."""
+    lost = "EVT_AP_Lost_Contact"
+    reported = _remembered(_event(EventSource.CLASSIC, "c1", lost, client=None, device="ap"))
+    alarm = _event(
+        EventSource.ALARM, "al1", lost, client=None, device="ap", at=T0 + timedelta(seconds=1)
+    )
+    far = _event(
+        EventSource.ALARM, "al2", lost, client=None, device="ap", at=T0 + timedelta(seconds=2)
+    )
+    assert _recognised(reported, alarm, far) == [True, False]
+    assert _recognised(
+        _remembered(alarm), _event(EventSource.ALARM, "al3", lost, client=None, device="ap")
+    ) == [False]
+
+
+def test_a_burst_of_identical_events_is_matched_one_for_one():
+    """Three identical site events in one second, two reported: the third is still new."""
+    login = "EVT_AD_LoginFailed"
+    reported = _remembered(
+        *(_event(EventSource.CLASSIC, f"c{i}", login, client=None) for i in range(2))
+    )
+    burst = [_event(EventSource.SYSTEM_LOG, f"v{i}", login, client=None) for i in range(3)]
+    assert _recognised(reported, *burst) == [True, True, False]
+
+
+def test_every_key_set_starts_with_the_reported_identity():
+    """The identity is always remembered and always recognises (one endpoint, one id)."""
+    keys = CrossScanKeys()
+    for event in (_alert(EventSource.IPS, "a1"), _event(EventSource.CLASSIC, "c1")):
+        remembered, recognising = keys.of(event)
+        assert remembered[0] == recognising[0] == reported_identity(event)

@@ -289,3 +289,36 @@ async def test_record_without_created_at_is_dropped_not_fatal(store, clock):
     store.put_record(OUTBOX_NAMESPACE, "smtp/y", {"status": "pending", "channel": "smtp"})
     result = await Outbox(store, clock).flush([CapturingDeliverer("smtp")])
     assert result.lost == ("smtp/y",)
+
+
+async def test_stage_stores_nothing_and_send_settles_what_the_caller_stored(store, clock, report):
+    """Staging only prepares records; once stored (by the scan), send delivers and settles."""
+    good, down = CapturingDeliverer("file"), _down()
+    outbox = Outbox(store, clock)
+    staged = outbox.stage(report, RENDERED, [good, down])
+    assert store.records(OUTBOX_NAMESPACE) == {}
+    assert [key for _, key, _ in staged.store_records] == [
+        f"file/{report.id}",
+        f"smtp/{report.id}",
+    ]
+    assert {ns for ns, _, _ in staged.store_records} == {OUTBOX_NAMESPACE}
+    for namespace, key, record in staged.store_records:
+        store.put_record(namespace, key, record)
+    result = await outbox.send(staged, [good, down])
+    assert len(good.deliveries) == 1
+    assert result.queued == (f"smtp/{report.id}",)
+    statuses = {k: r["status"] for k, r in store.records(OUTBOX_NAMESPACE).items()}
+    assert statuses == {f"file/{report.id}": "delivered", f"smtp/{report.id}": "pending"}
+    assert [(e.channel, e.attempts) for e in outbox.pending()] == [("smtp", 1)]
+
+
+async def test_stage_skips_a_channel_that_already_delivered_the_report(store, clock, report):
+    """A report id a channel confirmed is never staged for it again."""
+    good = CapturingDeliverer("file")
+    await Outbox(store, clock).deliver(report, RENDERED, [good])
+    staged = Outbox(store, clock).stage(report, RENDERED, [good])
+    assert staged.records == {}
+    assert staged.skipped == ("file",)
+    result = await Outbox(store, clock).send(staged, [good])
+    assert result.skipped == ("file",)
+    assert len(good.deliveries) == 1

@@ -273,3 +273,22 @@ def test_unicode_line_breaks_in_the_site_name_cannot_break_the_subject(breaker):
     report = build_report(snapshot, [], IntegrationResults(), generated_at=now)
     subject = subject_line(report)
     assert len(subject.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("sender", "domain"),
+    [
+        ("UniFi Scanner <scanner@example.org>", "example.org"),
+        ("scanner@mail.example.net", "mail.example.net"),
+        ("no-domain", "unifi-scanner.invalid"),
+    ],
+)
+def test_message_id_comes_from_the_report_id(report, rendered, sender, domain):
+    """Every copy of one report has one Message-ID, in the sender's domain when it has one."""
+    from unifi_scanner.delivery.smtp import build_message, message_id
+
+    expected = f"<report-{report.id}@{domain}>"
+    assert message_id(report, sender) == expected
+    first = build_message(report, rendered, sender=sender, recipients=["a@example.org"])
+    again = build_message(report, rendered, sender=sender, recipients=["a@example.org"])
+    assert first["Message-ID"] == again["Message-ID"] == expected

@@ -226,3 +226,28 @@ def test_webhook_deliverers_names_several_apart():
     reordered = webhook_deliverers(["https://hooks.slack.com/services/y", "https://a.example/x"])
     assert [d.name for d in reordered] == names[::-1]
     assert [d.chat_format for d in many] == [ChatFormat.GENERIC, ChatFormat.SLACK]
+
+
+async def test_every_attempt_carries_the_report_id_as_idempotency_key(busy_report):
+    """Retries of one report share one Idempotency-Key: the report's id."""
+    recorder = Recorder(httpx.Response(503), httpx.Response(200))
+    await _deliverer(recorder).deliver(busy_report, {"json": "{}"})
+    assert [r.headers["Idempotency-Key"] for r in recorder.requests] == [busy_report.id] * 2
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        httpx.ReadTimeout("timed out"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.ReadError("connection reset"),
+    ],
+)
+async def test_a_request_sent_without_an_answer_is_not_repeated_at_once(busy_report, lost):
+    """No answer after the body went out: one request only, an error saying it may have arrived."""
+    recorder = Recorder(lost, httpx.Response(200))
+    with pytest.raises(DeliveryError, match="may have arrived") as info:
+        await _deliverer(recorder).deliver(busy_report, {"json": "{}"})
+    assert len(recorder.requests) == 1
+    assert "s3cr3t" not in str(info.value)
+    assert info.value.channel == "webhook"
