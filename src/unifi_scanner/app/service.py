@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 from typing import TYPE_CHECKING
 
 import structlog
 
+from unifi_scanner.app._signals import stop_on_signals
 from unifi_scanner.app.scan import ScanOutcome, run_once
 from unifi_scanner.app.wiring import controller_client, http_client, ssl_context, utc_now
 from unifi_scanner.collect import LiveCollector
@@ -16,6 +16,7 @@ from unifi_scanner.errors import ConfigError, ScanBusyError, ScannerError
 from unifi_scanner.schedule import build_trigger, serve_forever
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Callable
     from datetime import datetime
 
@@ -44,7 +45,8 @@ async def serve(
 
     Args:
         settings: the configuration; ``schedule`` is required unless ``trigger`` is given.
-        stop: set it to end the loop (signals set it too).
+        stop: set it to end the loop (SIGINT, SIGTERM and SIGHUP set it too; a scan running
+            then is cancelled with one info line, and the previous signal handlers come back).
         now: the clock.
         trigger: when to scan, instead of ``settings.schedule`` (tests, presets).
         after_scan: called with each scan's outcomes (health reporting, tests).
@@ -54,11 +56,24 @@ async def serve(
             raise ConfigError("schedule: not set", (("schedule", "settings", "missing"),))
         trigger = build_trigger(settings.schedule, settings.timezone)
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
     context = ssl_context(settings)
+    with stop_on_signals(asyncio.get_running_loop(), stop) as received:
+        await _serve(
+            settings, stop=stop, now=now, trigger=trigger, after_scan=after_scan, context=context
+        )
+    if received:
+        _log.info("serve stopped", signal=received[0].name)
+
+
+async def _serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    now: Callable[[], datetime],
+    trigger: BaseTrigger,
+    after_scan: Callable[[list[ScanOutcome]], object] | None,
+    context: ssl.SSLContext,
+) -> None:
     async with (
         http_client(settings, context) as live_http,
         controller_client(settings, live_http) as live_client,

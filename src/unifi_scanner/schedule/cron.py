@@ -71,14 +71,28 @@ async def serve_forever(
 
     A run never overlaps the previous one (``max_instances=1``); a run missed while the previous
     one was still going is coalesced into one. A failing run is logged and the schedule goes on.
+    When ``stop`` is set during a run, the run is cancelled and awaited, and one info line says
+    so (a clean shutdown, not an error).
     """
     stop = stop or asyncio.Event()
+    running: set[asyncio.Task[object]] = set()
 
     async def _guarded() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
         try:
             await job()
+        except asyncio.CancelledError:
+            if not stop.is_set():
+                raise
+            # Stopping (SIGTERM, Ctrl-C) in the middle of a scan is a clean shutdown, not an
+            # error: what the scan had not stored, the next one does.
+            _log.info("stopped during a scan; the next scan covers what this one did not store")
         except Exception:  # noqa: BLE001 - one failing run must not end the schedule
             _log.exception("scheduled scan failed; the schedule continues")
+        finally:
+            running.discard(task)
 
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop())
     scheduler.add_job(_guarded, trigger, max_instances=1, coalesce=True, misfire_grace_time=300)
@@ -89,3 +103,7 @@ async def serve_forever(
     finally:
         with contextlib.suppress(Exception):
             scheduler.shutdown(wait=False)
+        for task in list(running):
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
