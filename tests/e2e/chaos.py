@@ -23,6 +23,7 @@ import random
 import signal
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -226,6 +227,7 @@ class Chaos:
     events_per_day: int = 48_000
     steps: list[Step] = field(default_factory=list)
     exits: list[tuple[int, ...]] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     clock: Clock = field(default_factory=Clock)
     hook: Hook = field(default_factory=Hook)
@@ -291,6 +293,10 @@ class Chaos:
             report_formats=("json",),
         )
 
+    @property
+    def _deadline_s(self) -> int:
+        return max(4, self.events_per_day // 10_000)
+
     def _env(self) -> dict[str, str]:
         assert self._smtp is not None
         smtp_port = self._smtp.sockets[0].getsockname()[1]
@@ -298,8 +304,9 @@ class Chaos:
             self.settings(),
             UNIFI_INITIAL_LOOKBACK_HOURS="1",
             UNIFI_MAX_CATCHUP_HOURS=str(self.scans + 24),
-            UNIFI_SCAN_DEADLINE_S="4",
-            UNIFI_TIMEOUT_S="10",
+            # long enough for a catch-up scan of the busiest plan; a held request outlives it
+            UNIFI_SCAN_DEADLINE_S=str(self._deadline_s),
+            UNIFI_TIMEOUT_S=str(self._deadline_s + 10),
             UNIFI_LOG_LEVEL="WARNING",
             UNIFI_WEBHOOK_URLS=self.hook.url,
             UNIFI_WEBHOOK_FORMAT="generic",
@@ -335,12 +342,17 @@ class Chaos:
         processes = [await self._scan(step.at)]
         if "twin" in step.kinds:
             processes.append(await self._scan(step.at))
+        victim = processes[0]
         if "kill-collect" in step.kinds:
-            await until(lambda: book.held >= 1, timeout_s=60)
-            processes[0].send_signal(signal.SIGKILL)
+            await until(lambda: book.held >= 1 or victim.returncode is not None, timeout_s=120)
+            if victim.returncode is None:
+                victim.send_signal(signal.SIGKILL)
         if "kill-deliver" in step.kinds:
-            await asyncio.wait_for(self.hook.received.wait(), 60)
-            processes[0].send_signal(signal.SIGKILL)
+            # the scan may end before it delivers (a failed scan): then there is nothing to kill
+            got = self.hook.received
+            await until(lambda: got.is_set() or victim.returncode is not None, timeout_s=120)
+            if victim.returncode is None:
+                victim.send_signal(signal.SIGKILL)
         done = tuple([await finish(p, timeout_s=120) for p in processes])
         book.release()  # whatever a killed or timed-out scan left held
         self.hook.release()
@@ -350,7 +362,9 @@ class Chaos:
         """Run every step of the plan, then two calm scans at :data:`END`."""
         calm = [Step(number=self.scans, total=self.scans)] * 2
         for step in [*self.steps, *calm]:
+            started = time.perf_counter()
             done = await self._run_step(step)
+            self.seconds.append(time.perf_counter() - started)
             self.exits.append(tuple(d.returncode for d in done))
             self.errors += [
                 f"{step.describe()}: {line}"
@@ -459,7 +473,8 @@ class Chaos:
     def story(self) -> str:
         """The plan with each scan's exit statuses, to print when something broke."""
         lines = [f"seed {self.seed}, {self.scans} scans (+2 calm)"]
-        for step, exits in zip([*self.steps, None, None], self.exits, strict=False):
+        steps = [*self.steps, None, None]
+        for step, exits, seconds in zip(steps, self.exits, self.seconds, strict=False):
             text = step.describe() if step is not None else "calm scan"
-            lines.append(f"  {text} -> exit {', '.join(map(str, exits))}")
+            lines.append(f"  {text} -> exit {', '.join(map(str, exits))} ({seconds:.1f} s)")
         return "\n".join(lines)

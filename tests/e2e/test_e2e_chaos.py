@@ -22,10 +22,10 @@ from .chaos import REQUIRED, Chaos, plan
 
 pytestmark = pytest.mark.e2e
 
-#: The CI seeds; UNIFI_SCANNER_CHAOS_SEEDS (comma-separated) replaces them.
-SEEDS = tuple(int(s) for s in os.environ.get("UNIFI_SCANNER_CHAOS_SEEDS", "11,23,57").split(","))
-SCANS = int(os.environ.get("UNIFI_SCANNER_CHAOS_SCANS", "20"))
-EVENTS_PER_DAY = int(os.environ.get("UNIFI_SCANNER_CHAOS_EVENTS_PER_DAY", "48000"))
+#: The CI seeds; CHAOS_SEEDS (comma-separated) replaces them.
+SEEDS = tuple(int(s) for s in os.environ.get("CHAOS_SEEDS", "11,23,57").split(","))
+SCANS = int(os.environ.get("CHAOS_SCANS", "20"))
+EVENTS_PER_DAY = int(os.environ.get("CHAOS_EVENTS_PER_DAY", "48000"))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -45,4 +45,6 @@ async def test_nothing_lost_nothing_twice_under_chaos(seed, tmp_path):
         async with asyncio.timeout(600):
             await chaos.run()
         broken = chaos.verdict()
+    if os.environ.get("CHAOS_STORY"):
+        print(chaos.story())  # noqa: T201 - asked for (benchmarks/bench_chaos.py)
     assert broken == [], "\n".join([*broken, chaos.story()])

@@ -92,7 +92,8 @@ async def _events(request: Request, state: SimulatorState) -> Response:
         return classic_error("api.err.InvalidPayload", 400)
     now_ms = int(state.config.now().timestamp() * 1000)
     within = _int(body.get("within"), 720)
-    feed = state.site.event_feed().window(now_ms - within * _HOUR_MS, None)
+    # a controller knows only what happened up to its clock
+    feed = state.site.event_feed().window(now_ms - within * _HOUR_MS, now_ms)
     start = max(_int(body.get("_start"), 0), 0)
     limit = min(max(_int(body.get("_limit"), EVENT_LIMIT), 0), EVENT_LIMIT)
     oldest_first = body.get("_sort", "-time") == "time"
@@ -126,7 +127,8 @@ async def _alarms(request: Request, state: SimulatorState) -> Response:
         return error
     body = await json_body(request) if request.method == "POST" else {}
     wanted = request.query_params.get("archived", str((body or {}).get("archived", ""))).lower()
-    alarms = state.site.alarms
+    now_ms = int(state.config.now().timestamp() * 1000)
+    alarms = [a for a in state.site.alarms if a["time"] <= now_ms]
     if wanted in {"true", "false"}:
         alarms = [a for a in alarms if a["archived"] is (wanted == "true")]
     return state.reply("list/alarm", classic_ok(alarms))
@@ -142,7 +144,7 @@ async def _ips_events(request: Request, state: SimulatorState) -> Response:
     if body is None:
         return classic_error("api.err.InvalidPayload", 400)
     now_ms = int(state.config.now().timestamp() * 1000)
-    end = _int(body.get("end", body.get("_end")), now_ms)
+    end = min(_int(body.get("end", body.get("_end")), now_ms), now_ms)
     start = _int(body.get("start", body.get("_start")), end - 24 * _HOUR_MS)
     feed = state.site.ips_feed().window(start, end)
     limit = max(_int(body.get("_limit"), 10_000), 0)

@@ -7,11 +7,13 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
+
 from unifi_scanner.simulator.state import Auth, SimulatorState
 
 if TYPE_CHECKING:
     from starlette.requests import Request
-    from starlette.responses import Response
 
 __all__ = ["Handler", "json_body", "network_route"]
 
@@ -34,7 +36,11 @@ def network_route(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         auth = state.authorize(request)
         if not isinstance(auth, Auth):
             return auth
-        response = await handler(request, state)
+        try:
+            response = await handler(request, state)
+        except ClientDisconnect:
+            # The client went away mid-request (a scanner killed or timed out): nobody to answer.
+            return Response(status_code=499)
         if auth.updated_csrf is not None:
             response.headers["X-Updated-CSRF-Token"] = auth.updated_csrf
         return response

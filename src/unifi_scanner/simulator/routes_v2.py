@@ -38,9 +38,17 @@ def _enum_error(value: str, allowed: Any) -> Response:  # noqa: ANN401
     return v2_error(400, message)
 
 
-def _bounds(body: dict[str, Any]) -> tuple[int | None, int | None]:
+def _bounds(body: dict[str, Any], now_ms: int) -> tuple[int | None, int]:
+    """The asked time range, never past the clock (a controller knows only the past)."""
     low, high = body.get("timestampFrom"), body.get("timestampTo")
-    return (low if isinstance(low, int) else None, high if isinstance(high, int) else None)
+    return (
+        low if isinstance(low, int) else None,
+        min(high, now_ms) if isinstance(high, int) else now_ms,
+    )
+
+
+def _now_ms(state: SimulatorState) -> int:
+    return int(state.config.now().timestamp() * 1000)
 
 
 def _page_numbers(body: dict[str, Any], default_size: int) -> tuple[int, int] | None:
@@ -72,7 +80,7 @@ async def _system_log(request: Request, state: SimulatorState) -> Response:  # n
             "system-log",
             {"categories": sorted(SYSTEM_LOG_CATEGORIES), "severities": list(_SEVERITIES)},
         )
-    feed = state.site.system_log_feed().window(*_bounds(body))
+    feed = state.site.system_log_feed().window(*_bounds(body, _now_ms(state)))
     shown = SYSTEM_LOG_CLASSES.get(kind)
     # a filter that lets every value through filters nothing (and keeps paging indexable)
     categories = [] if set(categories) >= SYSTEM_LOG_CATEGORIES else categories
@@ -129,7 +137,7 @@ async def _traffic_flows(request: Request, state: SimulatorState) -> Response:
         return v2_error(400, f"pageSize must be between 1 and {FLOW_PAGE_MAX}")
     number, size = paging
     policy_types = body.get("policy_type") or []
-    flows = state.site.flow_feed().window(*_bounds(body))
+    flows = state.site.flow_feed().window(*_bounds(body, _now_ms(state)))
     total = len(flows)
     if policy_types and "INTRUSION_PREVENTION" not in policy_types:
         total = 0
@@ -160,7 +168,7 @@ def _old_traffic_flows(body: dict[str, Any], state: SimulatorState) -> Response:
             f"limit must be 1..{_OLD_FLOW_LIMIT_MAX}, timeRange one of {', '.join(_TIME_RANGES)}",
         )
     now_ms = int(state.config.now().timestamp() * 1000)
-    flows = state.site.flow_feed().window(now_ms - span, None)
+    flows = state.site.flow_feed().window(now_ms - span, now_ms)
     total = len(flows)
     return state.reply(
         "traffic-flows",
