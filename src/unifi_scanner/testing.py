@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from _typeshed import FileDescriptorLike
 
+    from unifi_scanner.integrations.base import FetchWindow
     from unifi_scanner.state.base import Commit, SourceMark
 
 __all__ = [
@@ -298,6 +299,7 @@ class FakeIntegration:
         self.fail_times = fail_times
         self.result = result
         self.calls = 0
+        self.windows: list[FetchWindow | None] = []
 
     @classmethod
     def slow(cls, name: str, delay_s: float, **kwargs: Any) -> FakeIntegration:
@@ -339,9 +341,10 @@ class FakeIntegration:
         """Return ``missing``."""
         return self.missing
 
-    async def fetch(self) -> IntegrationResult:
-        """Behave as configured: sleep, block, hang, raise or answer."""
+    async def fetch(self, window: FetchWindow | None = None) -> IntegrationResult:
+        """Behave as configured: sleep, block, hang, raise or answer; record ``window``."""
         self.calls += 1
+        self.windows.append(window)
         if self.delay_s == math.inf:
             await asyncio.get_running_loop().create_future()
         if self.delay_s:

@@ -3,7 +3,9 @@
 from unifi_scanner.analysis.aggregate import Aggregate
 from unifi_scanner.analysis.engine import Engine
 from unifi_scanner.analysis.findings import Finding, Severity
+from unifi_scanner.analysis.ips import Direction, IpsAlert, is_threat_event, parse_alert
 from unifi_scanner.analysis.keys import EventKey
+from unifi_scanner.analysis.names import param_text, v2_parameter
 from unifi_scanner.analysis.rule import (
     ClientRule,
     DeviceRule,
@@ -22,14 +24,20 @@ __all__ = [
     "Aggregate",
     "ClientRule",
     "DeviceRule",
+    "Direction",
     "Engine",
     "EventKey",
     "EventRule",
     "Finding",
     "GroupView",
+    "IpsAlert",
     "Rule",
     "RuleContext",
     "Severity",
     "Summary",
     "SummaryView",
+    "is_threat_event",
+    "param_text",
+    "parse_alert",
+    "v2_parameter",
 ]

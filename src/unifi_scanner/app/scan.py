@@ -45,6 +45,7 @@ from unifi_scanner.integrations import (
     IntegrationRegistry,
     IntegrationResults,
     IntegrationRunner,
+    correlate,
     default_registry,
 )
 from unifi_scanner.reports import RENDERERS, Report, build_report
@@ -388,7 +389,9 @@ async def _report_site(
     snapshot = _explained(plan, snapshot)
     marks = _new_marks(plan, snapshot)
     snapshot, ids, count = _unseen(store, snapshot, plan, marks)
-    findings = Engine(now=now).analyze(snapshot)
+    findings, integration_results = correlate(
+        integration_results, snapshot, Engine(now=now).analyze(snapshot)
+    )
     report = build_report(
         snapshot, findings, integration_results, generated_at=now(), timezone=settings.timezone
     )

@@ -35,6 +35,7 @@ from unifi_scanner.config._fields import Sensitive
 from unifi_scanner.config._sources import build_sources
 
 __all__ = [
+    "CloudflareSettings",
     "CommaSeparated",
     "IntegrationSettings",
     "ReportFormat",
@@ -51,6 +52,7 @@ _T = TypeVar("_T")
 _LIST_SEPARATOR = re.compile(r"[,\n]")
 _SITE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _HEX_64 = re.compile(r"[0-9a-f]{64}")
+_HEX_32 = re.compile(r"[0-9a-f]{32}")
 
 
 def _split_list(value: object) -> object:
@@ -115,6 +117,71 @@ class IntegrationSettings(SettingsSection):
     timeout_s: float = Field(default=30.0, gt=0)
     fail_max: int = Field(default=3, ge=1)
     reset_timeout_s: float = Field(default=3600.0, gt=0)
+
+
+class CloudflareSettings(IntegrationSettings):
+    """The Cloudflare integration (``UNIFI_CLOUDFLARE_*``, YAML ``cloudflare:``).
+
+    Unset means no Cloudflare section; a section without ``api_token`` is a partial
+    configuration (one warning, the integration does not run). See
+    ``docs/integrations/cloudflare.md`` for the token's permissions.
+
+    Attributes:
+        api_token: an API token with Zone Analytics Read, Account Analytics Read and
+            Cloudflare Tunnel Read (``UNIFI_CLOUDFLARE_API_TOKEN_FILE`` reads it from a file).
+        account_id: the account (32 hex digits); default: every account the token sees.
+        zones: zone names or ids to read; default: every zone the token sees.
+        base_url: the API's address (a proxy, or the local API of the tests and the demo).
+        waf: read WAF and firewall events.
+        dns: read Zero Trust Gateway DNS blocks.
+        tunnels: read Cloudflare Tunnel health.
+        max_events: WAF events read per zone and run at most (memory stays bounded).
+        source_threshold: requests one address must have had stopped on one zone to be a
+            finding of its own.
+        spike_factor: an hour with this many times the usual stopped requests is a spike.
+        spike_min: an hour needs at least this many stopped requests to be a spike.
+    """
+
+    api_token: SecretStr | None = None
+    account_id: str | None = None
+    zones: CommaSeparated | None = None
+    base_url: str | None = None
+    waf: bool = True
+    dns: bool = True
+    tunnels: bool = True
+    max_events: int = Field(default=50_000, ge=1_000, le=1_000_000)
+    source_threshold: int = Field(default=50, ge=1)
+    spike_factor: float = Field(default=5.0, ge=1.5)
+    spike_min: int = Field(default=100, ge=1)
+
+    @field_validator("account_id")
+    @classmethod
+    def _check_account_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        if not _HEX_32.fullmatch(value):
+            msg = "must be a Cloudflare account id: 32 hex digits (dashboard URL, Overview page)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("zones")
+    @classmethod
+    def _some_zone(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        return tuple(dict.fromkeys(item.lower() for item in _at_least_one(value)))
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not value.lower().startswith(("http://", "https://")):
+            msg = "must start with http:// or https:// (e.g. https://api.cloudflare.com/client/v4)"
+            raise ValueError(msg)
+        return value
 
 
 def _check_address(value: str) -> str:
@@ -267,6 +334,7 @@ class Settings(BaseSettings):
     # integrations
     integrations_deadline_s: float = Field(default=60.0, gt=0)
     integrations_max_concurrency: int = Field(default=4, ge=1)
+    cloudflare: CloudflareSettings | None = None
 
     # reports and delivery
     output_dir: Path = Path("reports")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from unifi_scanner.integrations.base import (
     BreakerState,
+    FetchWindow,
     Integration,
     IntegrationResult,
     IntegrationResults,
@@ -24,6 +25,7 @@ from unifi_scanner.integrations.base import (
 from unifi_scanner.integrations.breaker import IntegrationBreaker, StoreBreakerStorage
 from unifi_scanner.integrations.builtin import BUILTIN_INTEGRATIONS
 from unifi_scanner.integrations.classify import ErrorClass, classify
+from unifi_scanner.integrations.correlate import AddressSighting, correlate
 from unifi_scanner.integrations.records import IntegrationStatusRow, integration_status
 from unifi_scanner.integrations.registry import (
     IntegrationClass,
@@ -37,9 +39,11 @@ from unifi_scanner.integrations.runner import IntegrationPolicy, IntegrationRunn
 __all__ = [
     "BUILTIN_INTEGRATIONS",
     "DEFAULT_RENDERER",
+    "AddressSighting",
     "BreakerState",
     "DefaultSectionRenderer",
     "ErrorClass",
+    "FetchWindow",
     "Integration",
     "IntegrationBreaker",
     "IntegrationClass",
@@ -57,6 +61,7 @@ __all__ = [
     "SkippedIntegration",
     "StoreBreakerStorage",
     "classify",
+    "correlate",
     "default_registry",
     "integration_status",
 ]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BreakerState",
+    "FetchWindow",
     "Integration",
     "IntegrationResult",
     "IntegrationResults",
@@ -49,9 +50,34 @@ class Integration(Protocol):
         """Return a warning naming what is missing when only partly configured, else None."""
         ...
 
-    async def fetch(self) -> IntegrationResult:
-        """Fetch this integration's data. Must be genuinely async (no blocking I/O)."""
+    async def fetch(self, window: FetchWindow) -> IntegrationResult:
+        """Fetch the data of ``window``. Must be genuinely async (no blocking I/O)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class FetchWindow:
+    """The period one fetch covers.
+
+    It runs from the end of the last good fetch (or the initial look-back) to the start of
+    this run. An integration whose source cannot reach that far back (a plan limit) fetches
+    what it can and says so in its data.
+
+    Attributes:
+        start: the beginning, inclusive (aware UTC).
+        end: the end, exclusive (aware UTC): the moment the run started.
+        resumed: True when ``start`` is where the last good fetch ended (False: the initial
+            look-back, or a catch-up cut to the maximum).
+    """
+
+    start: datetime
+    end: datetime
+    resumed: bool = False
+
+    @property
+    def seconds(self) -> float:
+        """The window's length in seconds."""
+        return (self.end - self.start).total_seconds()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,14 +87,21 @@ class IntegrationResult:
     Attributes:
         name: the integration's ``name``.
         success: whether the data is complete and current.
-        data: JSON-compatible data for the report section.
+        data: JSON-compatible data for the report section (keep it bounded: top lists,
+            counts; it is stored as the last good result).
         error: what went wrong, when ``success`` is False.
+        findings: what the data itself calls for (a tunnel down), raised with the section.
+        addresses: outside IP addresses the source saw, each with one line of what it saw
+            (``blocked 63 requests to shop.example.com``); the scan calls out every address
+            the UniFi data shows too (:func:`~unifi_scanner.integrations.correlate`).
     """
 
     name: str
     success: bool
     data: Mapping[str, Any] = field(default_factory=dict)
     error: str | None = None
+    findings: tuple[Finding, ...] = ()
+    addresses: Mapping[str, str] = field(default_factory=dict)
 
 
 class IntegrationStatus(enum.StrEnum):
@@ -106,6 +139,8 @@ class IntegrationSection:
         last_success: when this integration last fetched data successfully (any run).
         breaker_state: its circuit breaker's state after the run.
         next_probe_at: when the breaker is open, when the next probe is due.
+        addresses: outside addresses in ``data`` with what the source saw of each.
+        correlated: those of ``addresses`` the UniFi data shows too, with what it shows.
     """
 
     name: str
@@ -119,6 +154,8 @@ class IntegrationSection:
     last_success: datetime | None = None
     breaker_state: BreakerState = BreakerState.CLOSED
     next_probe_at: datetime | None = None
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    correlated: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ran(self) -> bool:
@@ -142,6 +179,7 @@ class IntegrationSection:
             "last_success": _iso(self.last_success),
             "breaker_state": self.breaker_state.value,
             "next_probe_at": _iso(self.next_probe_at),
+            "correlated": dict(self.correlated),
         }
 
     def age_s(self, now: datetime) -> float | None:

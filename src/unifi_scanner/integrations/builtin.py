@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from unifi_scanner.integrations.cloudflare import CloudflareIntegration
+
 if TYPE_CHECKING:
     from unifi_scanner.integrations.registry import IntegrationClass
 
 __all__ = ["BUILTIN_INTEGRATIONS"]
 
-BUILTIN_INTEGRATIONS: Final[tuple[IntegrationClass, ...]] = ()
+BUILTIN_INTEGRATIONS: Final[tuple[IntegrationClass, ...]] = (CloudflareIntegration,)

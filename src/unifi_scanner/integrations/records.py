@@ -7,7 +7,7 @@ prints through :func:`integration_status`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +48,19 @@ def _parse(value: object) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class LastGood:
-    """The last successful result of one integration."""
+    """The last successful result of one integration.
+
+    Attributes:
+        fetched_at: when it was fetched.
+        data: the section data.
+        window_end: the end of the period it covered (the next fetch starts there).
+        addresses: the outside addresses it saw, with what it saw of each.
+    """
 
     fetched_at: datetime
     data: Mapping[str, Any]
+    window_end: datetime | None = None
+    addresses: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_last_good(store: StateStore, name: str) -> LastGood | None:
@@ -65,17 +74,34 @@ def load_last_good(store: StateStore, name: str) -> LastGood | None:
     if record is None or fetched_at is None:
         return None
     data = record.get("data")
-    return LastGood(fetched_at, data if isinstance(data, dict) else {})
+    addresses = record.get("addresses")
+    return LastGood(
+        fetched_at,
+        data if isinstance(data, dict) else {},
+        window_end=_parse(record.get("window_end")),
+        addresses={str(k): str(v) for k, v in addresses.items()}
+        if isinstance(addresses, dict)
+        else {},
+    )
 
 
 def save_last_good(
-    store: StateStore, name: str, fetched_at: datetime, data: Mapping[str, Any]
+    store: StateStore,
+    name: str,
+    fetched_at: datetime,
+    data: Mapping[str, Any],
+    *,
+    window_end: datetime | None = None,
+    addresses: Mapping[str, str] | None = None,
 ) -> None:
     """Remember ``data`` as the last good result of ``name`` (store failures are logged)."""
+    record: dict[str, Any] = {"fetched_at": fetched_at.isoformat(), "data": dict(data)}
+    if window_end is not None:
+        record["window_end"] = window_end.isoformat()
+    if addresses:
+        record["addresses"] = dict(addresses)
     try:
-        store.put_record(
-            LAST_GOOD_NAMESPACE, name, {"fetched_at": fetched_at.isoformat(), "data": dict(data)}
-        )
+        store.put_record(LAST_GOOD_NAMESPACE, name, record)
     except (StateError, TypeError, ValueError):
         log.exception("integration_last_good_unwritable", integration=name)
 

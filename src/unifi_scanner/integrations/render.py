@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from unifi_scanner.integrations.base import IntegrationSection
 
-__all__ = ["DEFAULT_RENDERER", "DefaultSectionRenderer", "section_note"]
+__all__ = ["DEFAULT_RENDERER", "DefaultSectionRenderer", "md_escape", "section_note"]
 
 _ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _HTML: Final = _ENV.from_string(
@@ -52,7 +52,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]()|~#!])")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
     """External text inert in one Markdown table cell: no blocks, raw HTML, links or emphasis."""
     flat = _WHITESPACE.sub(" ", text).strip()
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -86,10 +86,10 @@ class DefaultSectionRenderer:
         Returns:
             Markdown without a heading.
         """
-        parts = [f"_{_md_escape(note)}_"] if (note := section_note(section)) else []
+        parts = [f"_{md_escape(note)}_"] if (note := section_note(section)) else []
         if rows := _rows(section.data):
             table = ["| Key | Value |", "| --- | --- |"]
-            table.extend(f"| {_md_escape(k)} | {_md_escape(v)} |" for k, v in rows)
+            table.extend(f"| {md_escape(k)} | {md_escape(v)} |" for k, v in rows)
             parts.append("\n".join(table))
         return "\n\n".join(parts or ["No data."])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import stamina
@@ -21,6 +21,7 @@ import structlog
 from unifi_scanner.errors import IntegrationTimeoutError, IntegrationUnavailableError
 from unifi_scanner.integrations.base import (
     BreakerState,
+    FetchWindow,
     IntegrationResult,
     IntegrationResults,
     IntegrationSection,
@@ -96,6 +97,7 @@ class _Run:
     policy: IntegrationPolicy
     breaker: IntegrationBreaker
     started: float | None = None
+    window: FetchWindow | None = None
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -135,9 +137,13 @@ class IntegrationRunner:
         self._store = store
         self._now = now
         self._skipped = tuple(skipped)
+        self._lookback = timedelta(hours=24)
+        self._max_catchup = timedelta(hours=168)
         if settings is not None:
             deadline_s = deadline_s or settings.integrations_deadline_s
             max_concurrency = max_concurrency or settings.integrations_max_concurrency
+            self._lookback = timedelta(hours=settings.initial_lookback_hours)
+            self._max_catchup = timedelta(hours=settings.max_catchup_hours)
         self._deadline_s = deadline_s or 60.0
         self._max_concurrency = max_concurrency or 4
         self._retry = retry
@@ -218,8 +224,32 @@ class IntegrationRunner:
         findings = tuple(finding for run in self._runs for finding in run.findings)
         return IntegrationResults(tuple(sections), findings, dict(self._renderers))
 
+    def window_for(self, name: str, end: datetime) -> FetchWindow:
+        """Return the period integration ``name`` fetches in a run that starts at ``end``.
+
+        It starts where the last good fetch ended, so a failed run loses nothing, but never
+        more than ``max_catchup_hours`` back; the first run looks back
+        ``initial_lookback_hours``.
+
+        Args:
+            name: the integration's ``name``.
+            end: the run's start (aware UTC).
+
+        Returns:
+            The window.
+        """
+        last_good = load_last_good(self._store, name)
+        mark = last_good.window_end if last_good is not None else None
+        if mark is None or mark >= end:
+            return FetchWindow(end - self._lookback, end)
+        oldest = end - self._max_catchup
+        if mark < oldest:
+            return FetchWindow(oldest, end)
+        return FetchWindow(mark, end, resumed=True)
+
     async def _run_one(self, run: _Run, bulkhead: asyncio.Semaphore) -> IntegrationSection:
         loop = asyncio.get_running_loop()
+        run.window = self.window_for(run.name, self._now())
         async with bulkhead:
             run.started = loop.time()
             try:
@@ -250,9 +280,10 @@ class IntegrationRunner:
                     wait_max=self._retry.wait_max_s,
                     wait_jitter=self._retry.wait_jitter_s,
                 )
+                window = run.window or self.window_for(run.name, self._now())
                 async for attempt in retrying:
                     with attempt:
-                        result: object = await timer.run(run.integration.fetch())
+                        result: object = await timer.run(run.integration.fetch(window))
         except TimeoutError as err:
             message = f"timeout after {format_s(run.policy.timeout_s)}"
             raise IntegrationTimeoutError(message, integration=run.name) from err
@@ -302,11 +333,20 @@ class IntegrationRunner:
     ) -> IntegrationSection:
         now = self._now()
         if result.success:
-            save_last_good(self._store, run.name, now, result.data)
+            window_end = run.window.end if run.window is not None else now
+            save_last_good(
+                self._store,
+                run.name,
+                now,
+                result.data,
+                window_end=window_end,
+                addresses=result.addresses,
+            )
             last_success: datetime | None = now
         else:
             last_good = load_last_good(self._store, run.name)
             last_success = last_good.fetched_at if last_good else None
+        run.findings.extend(result.findings)
         return IntegrationSection(
             name=run.name,
             display_name=run.display_name,
@@ -318,6 +358,7 @@ class IntegrationRunner:
             last_success=last_success,
             breaker_state=run.breaker.state,
             next_probe_at=run.breaker.next_probe_at,
+            addresses=dict(result.addresses),
         )
 
     def _failed(self, run: _Run, failure: Failure, duration: float) -> IntegrationSection:
@@ -339,6 +380,7 @@ class IntegrationRunner:
             last_success=last_good.fetched_at if last_good else None,
             breaker_state=run.breaker.state,
             next_probe_at=run.breaker.next_probe_at,
+            addresses=dict(last_good.addresses) if last_good else {},
         )
 
     def _record(self, section: IntegrationSection) -> None:

@@ -129,7 +129,7 @@ def test_blocking_work_in_a_thread_is_fine(store, clock):
     """Blocking I/O moved to a thread is not flagged and completes."""
 
     class Threaded(FakeIntegration):
-        async def fetch(self):
+        async def fetch(self, window):  # noqa: ARG002 (the Protocol's signature)
             await asyncio.to_thread(time.sleep, 0.1)
             return IntegrationResult(name=self.name, success=True, data={"ok": True})
 
@@ -236,7 +236,7 @@ def test_integration_ignoring_cancellation_does_not_stop_the_report(store, clock
     """An integration that swallows one cancellation is abandoned and logged."""
 
     class Stubborn(FakeIntegration):
-        async def fetch(self):
+        async def fetch(self, window):  # noqa: ARG002 (the Protocol's signature)
             try:
                 await asyncio.sleep(1000)
             except asyncio.CancelledError:

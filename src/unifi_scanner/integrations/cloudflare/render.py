@@ -1,0 +1,225 @@
+"""The Cloudflare section in every format: tunnels, WAF summary, DNS blocks, notes.
+
+Everything Cloudflare sends is untrusted text (paths, user agents, domain names): HTML goes
+through an autoescaping Jinja environment, Markdown through :func:`md_escape`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import jinja2
+from markupsafe import Markup
+
+from unifi_scanner.integrations.render import md_escape, section_note
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from unifi_scanner.integrations.base import IntegrationSection
+
+__all__ = ["Block", "CloudflareSectionRenderer", "SectionView", "view_of"]
+
+_ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+_HTML: Final = _ENV.from_string(
+    """{% if v.note %}<p class="integration-note">{{ v.note }}</p>{% endif %}
+<p>{{ v.period }}</p>
+{%- for block in v.blocks %}
+<p><strong>{{ block.title }}</strong>{% if block.summary %}: {{ block.summary }}{% endif %}</p>
+{%- if block.rows %}
+<table class="grid" cellpadding="0" cellspacing="0"><tr>
+{%- for head in block.header %}<th>{{ head }}</th>{% endfor %}</tr>
+{%- for row in block.rows %}<tr>
+{%- for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}
+</table>
+{%- endif %}
+{%- for line in block.lines %}<p class="integration-note">{{ line }}</p>{% endfor %}
+{%- endfor %}"""
+)
+
+
+def _time(text: object) -> str:
+    if not isinstance(text, str) or not text:
+        return "—"
+    return f"{datetime.fromisoformat(text):%Y-%m-%d %H:%M} UTC"
+
+
+@dataclass(slots=True)
+class Block:
+    """One part of the section: a heading, a one-line summary, a table, notes."""
+
+    title: str
+    summary: str = ""
+    header: tuple[str, ...] = ()
+    rows: Sequence[tuple[str, ...]] = ()
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SectionView:
+    """The section as plain strings, shared by every format."""
+
+    note: str | None
+    period: str
+    blocks: list[Block]
+
+
+def _tunnels(part: Mapping[str, Any]) -> Block:
+    if "skipped" in part:
+        return Block("Tunnels", lines=[f"Not read: {part['skipped']}."])
+    tunnels = part.get("tunnels") or []
+    counts: dict[str, int] = {}
+    for tunnel in tunnels:
+        counts[tunnel["status"]] = counts.get(tunnel["status"], 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no tunnels"
+    rows = [
+        (
+            str(t.get("name")),
+            str(t.get("status")),
+            _time(t.get("since")),
+            str(t.get("connections", 0)),
+            ", ".join(t.get("colos") or []) or "—",
+        )
+        for t in tunnels
+    ]
+    header = ("Tunnel", "Status", "Since", "Connections", "Data centres")
+    return Block("Tunnels", summary, header, rows, list(part.get("notes") or []))
+
+
+def _correlated(ip: str, correlated: Mapping[str, str]) -> str:
+    seen = correlated.get(ip)
+    return f"also at your UniFi gateway: {seen}" if seen else ""
+
+
+def _waf(part: Mapping[str, Any], correlated: Mapping[str, str]) -> list[Block]:
+    if "skipped" in part:
+        return [Block("WAF and firewall events", lines=[f"Not read: {part['skipped']}."])]
+    zones = part.get("zones") or []
+    summary = (
+        f"{part.get('events', 0)} events on {len(zones)} zone(s): {part.get('blocked', 0)} "
+        f"blocked, {part.get('challenged', 0)} challenged, {part.get('passed', 0)} challenges "
+        f"passed, {part.get('allowed', 0)} allowed, {part.get('logged', 0)} logged"
+    )
+    lines = [f"{zone['name']}: {note}." for zone in zones for note in zone.get("notes") or []]
+    lines += list(part.get("notes") or [])
+    sources = [
+        (
+            str(s.get("ip")),
+            ", ".join(x for x in (s.get("country"), s.get("asn")) if x) or "—",
+            f"{s.get('stopped', 0)} of {s.get('total', 0)}",
+            f"{s.get('top_host') or '—'} {s.get('top_path') or ''}".strip(),
+            _correlated(str(s.get("ip")), correlated) or "—",
+        )
+        for s in part.get("top_sources") or []
+    ]
+    blocks = [
+        Block(
+            "WAF and firewall events",
+            summary,
+            ("Source", "Country, network", "Stopped", "Mostly", "UniFi"),
+            sources,
+            lines,
+        )
+    ]
+    paths = [
+        (str(p.get("host")), str(p.get("path")), str(p.get("count")))
+        for p in part.get("top_paths") or []
+    ]
+    if paths:
+        blocks.append(Block("Most attacked paths", "", ("Host", "Path", "Stopped"), paths))
+    rules = [
+        (str(r.get("source")), str(r.get("rule")), str(r.get("count")))
+        for r in part.get("top_rules") or []
+    ]
+    if rules:
+        blocks.append(Block("Rules that fired most", "", ("Source", "Rule id", "Events"), rules))
+    more = [
+        f"{ip}: also at your UniFi gateway ({seen}), not among the top sources above."
+        for ip, seen in correlated.items()
+        if ip not in {row[0] for row in sources}
+    ]
+    blocks[0].lines.extend(more)
+    return blocks
+
+
+def _dns(part: Mapping[str, Any]) -> Block:
+    title = "Gateway DNS (Zero Trust)"
+    if "skipped" in part:
+        return Block(title, lines=[f"Not read: {part['skipped']}."])
+    notes = list(part.get("notes") or [])
+    if not part.get("available"):
+        return Block(title, lines=notes or ["No account uses Zero Trust Gateway DNS."])
+    categories = ", ".join(f"{c['category']} {c['count']}" for c in part.get("by_category") or [])
+    locations = ", ".join(f"{c['location']} {c['count']}" for c in part.get("by_location") or [])
+    rows = [(str(d.get("domain")), str(d.get("count"))) for d in part.get("top_domains") or []]
+    lines = [f"By category: {categories}." if categories else "", *notes]
+    if locations:
+        lines.insert(1, f"By location: {locations}.")
+    summary = f"{part.get('blocked', 0)} queries blocked"
+    return Block(title, summary, ("Blocked domain", "Queries"), rows, [x for x in lines if x])
+
+
+def view_of(section: IntegrationSection) -> SectionView:
+    """Return the section as plain strings (what every format shows)."""
+    data = section.data
+    window = data.get("window") or {}
+    accounts = ", ".join(data.get("accounts") or []) or "none"
+    period = (
+        f"From {_time(window.get('start'))} to {_time(window.get('end'))}; accounts: {accounts}."
+    )
+    if not data:
+        return SectionView(section_note(section), "No data.", [])
+    blocks: list[Block] = []
+    if "tunnels" in data:
+        blocks.append(_tunnels(data["tunnels"]))
+    if "waf" in data:
+        blocks.extend(_waf(data["waf"], section.correlated))
+    if "dns" in data:
+        blocks.append(_dns(data["dns"]))
+    if data.get("notes"):
+        blocks.append(Block("Notes", lines=list(data["notes"])))
+    return SectionView(section_note(section), period, blocks)
+
+
+class CloudflareSectionRenderer:
+    """Render the Cloudflare section (the model for integrations that bring their own)."""
+
+    def text(self, section: IntegrationSection) -> str:
+        """Return the section as plain text (no heading)."""
+        view = view_of(section)
+        lines = [view.note] if view.note else []
+        lines.append(view.period)
+        for block in view.blocks:
+            lines.append("")
+            lines.append(f"{block.title}: {block.summary}" if block.summary else block.title)
+            lines.extend(f"  {' | '.join(row)}" for row in block.rows)
+            lines.extend(f"  {line}" for line in block.lines)
+        return "\n".join(lines)
+
+    def markdown(self, section: IntegrationSection) -> str:
+        """Return the section as Markdown (no heading), every external text escaped."""
+        view = view_of(section)
+        parts = [f"_{md_escape(view.note)}_"] if view.note else []
+        parts.append(md_escape(view.period))
+        for block in view.blocks:
+            head = f"**{md_escape(block.title)}**"
+            parts.append(f"{head}: {md_escape(block.summary)}" if block.summary else head)
+            if block.rows:
+                table = [
+                    "| " + " | ".join(md_escape(h) for h in block.header) + " |",
+                    "|" + " --- |" * len(block.header),
+                ]
+                table += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in block.rows]
+                parts.append("\n".join(table))
+            parts.extend(f"- {md_escape(line)}" for line in block.lines)
+        return "\n\n".join(parts)
+
+    def html(self, section: IntegrationSection) -> Markup:
+        """Return the section as HTML (no heading), autoescaped."""
+        return Markup(_HTML.render(v=view_of(section)))  # noqa: S704 (autoescaped by Jinja)
+
+    def json(self, section: IntegrationSection) -> Mapping[str, Any]:
+        """Return the section's data, with what UniFi saw of its addresses."""
+        return section.as_dict()

@@ -1,0 +1,271 @@
+"""Correlation: outside addresses an integration saw that the UniFi data shows too.
+
+An integration lists the outside addresses it saw (:attr:`IntegrationResult.addresses`). After
+analysis, one pass over the scan's events finds those the gateway met as well (IPS alerts,
+firewall blocks, any event naming the address), and each one is called out in both places:
+
+- in the findings: one finding per address (the busiest first, at most
+  :data:`MAX_ADDRESS_FINDINGS`), and a badge on every UniFi finding that names the address;
+- in the integration's section: :attr:`IntegrationSection.correlated` says what UniFi saw.
+
+Nothing here names an integration: any integration that lists addresses takes part.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from unifi_scanner.analysis import (
+    Direction,
+    Finding,
+    Severity,
+    is_threat_event,
+    param_text,
+    parse_alert,
+    v2_parameter,
+)
+from unifi_scanner.integrations.base import IntegrationResults
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from datetime import datetime
+
+    from unifi_scanner.collect.models import Event, Snapshot
+    from unifi_scanner.integrations.base import IntegrationSection
+
+__all__ = ["MAX_ADDRESS_FINDINGS", "AddressSighting", "correlate", "unifi_sightings"]
+
+MAX_ADDRESS_FINDINGS: Final = 5
+"""Addresses that get a finding of their own; the others are counted in the last one."""
+
+_ADDRESS_FIELDS: Final = ("src_ip", "dest_ip", "dst_ip")
+_V2_FIELDS: Final = ("SRC_IP", "DST_IP")
+
+
+@dataclass(slots=True)
+class AddressSighting:
+    """What the UniFi data shows of one outside address.
+
+    Attributes:
+        address: the address.
+        alerts: IPS alerts from or to it.
+        blocked: how many of those the gateway blocked.
+        other: other events naming it (firewall blocks, …).
+        signatures: the IPS signatures, by count.
+        country: its country, when an alert said.
+        first_seen: the earliest event.
+        last_seen: the latest event.
+    """
+
+    address: str
+    alerts: int = 0
+    blocked: int = 0
+    other: int = 0
+    signatures: Counter[str] = field(default_factory=Counter)
+    country: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        """Every event naming the address."""
+        return self.alerts + self.other
+
+    @property
+    def all_blocked(self) -> bool:
+        """True when every IPS alert was blocked (events that are no alert are blocks)."""
+        return self.blocked == self.alerts
+
+    def describe(self) -> str:
+        """One line for people: ``3 IPS alerts (ET SCAN …), all blocked``."""
+        parts: list[str] = []
+        if self.alerts:
+            top = ", ".join(name for name, _ in self.signatures.most_common(2))
+            verdict = (
+                "all blocked"
+                if self.all_blocked
+                else "none blocked"
+                if self.blocked == 0
+                else f"{self.blocked} blocked"
+            )
+            noun = "IPS alert" if self.alerts == 1 else "IPS alerts"
+            parts.append(f"{self.alerts} {noun} ({top}), {verdict}")
+        if self.other:
+            noun = "other event" if self.other == 1 else "other events"
+            parts.append(f"{self.other} {noun} (firewall blocks and logs)")
+        return "; ".join(parts)
+
+    def add(self, event: Event) -> None:
+        """Count ``event``, which names this address."""
+        when = event.time
+        self.first_seen = when if self.first_seen is None else min(self.first_seen, when)
+        self.last_seen = when if self.last_seen is None else max(self.last_seen, when)
+        if not is_threat_event(event):
+            self.other += 1
+            return
+        alert = parse_alert(event)
+        self.alerts += 1
+        self.blocked += alert.blocked
+        self.signatures[alert.signature] += 1
+        if alert.direction is not Direction.OUTBOUND and alert.src_ip == self.address:
+            self.country = self.country or alert.src_country
+
+
+def _event_addresses(event: Event) -> set[str]:
+    found = {text for name in _ADDRESS_FIELDS if (text := param_text(event, name))}
+    if event.key.startswith(("THREAT_", "TRAFFIC_", "HONEYPOT_")):
+        found.update(text for name in _V2_FIELDS if (text := v2_parameter(event, name)))
+    if is_threat_event(event):
+        alert = parse_alert(event)
+        found.update(ip for ip in (alert.src_ip, alert.dst_ip) if ip)
+    return found
+
+
+def unifi_sightings(events: Iterable[Event], wanted: Iterable[str]) -> dict[str, AddressSighting]:
+    """Return what ``events`` show of each of the ``wanted`` addresses (one pass).
+
+    Args:
+        events: the scan's events.
+        wanted: the addresses to look for.
+
+    Returns:
+        One sighting per wanted address that appears, by address.
+    """
+    targets = frozenset(wanted)
+    sightings: dict[str, AddressSighting] = {}
+    if not targets:
+        return sightings
+    for event in events:
+        for address in _event_addresses(event) & targets:
+            sighting = sightings.get(address)
+            if sighting is None:
+                sighting = sightings[address] = AddressSighting(address)
+            sighting.add(event)
+    return sightings
+
+
+def _joined(seen: Iterable[tuple[str, str]]) -> str:
+    return " and ".join(dict.fromkeys(name for name, _ in seen))
+
+
+def _mentions(address: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.:]){re.escape(address)}(?![\w:]|\.\d)")
+
+
+def _badged(finding: Finding, patterns: Mapping[str, tuple[re.Pattern[str], str]]) -> Finding:
+    texts = (finding.title, finding.subject, *finding.examples, *finding.evidence)
+    badges = list(finding.badges)
+    evidence = list(finding.evidence)
+    for address, (pattern, seen_by) in patterns.items():
+        if any(pattern.search(text) for text in texts):
+            badge = f"also seen by {seen_by}"
+            if badge not in badges:
+                badges.append(badge)
+            evidence.append(f"{address} was also seen by {seen_by}.")
+    if len(badges) == len(finding.badges) and len(evidence) == len(finding.evidence):
+        return finding
+    return dataclasses.replace(finding, badges=tuple(badges), evidence=tuple(evidence))
+
+
+def _address_finding(
+    sighting: AddressSighting, seen: Sequence[tuple[str, str]], others: int
+) -> Finding:
+    names = _joined(seen)
+    where = "; ".join(f"{name}: {line}" for name, line in seen)
+    country = f" ({sighting.country})" if sighting.country else ""
+    evidence = [f"UniFi: {sighting.describe()}.", *(f"{name}: {line}." for name, line in seen)]
+    if others:
+        evidence.append(
+            f"{others} more {'address appears' if others == 1 else 'addresses appear'} in both; "
+            f"the {names} section marks them."
+        )
+    return Finding(
+        rule="correlation.address",
+        severity=Severity.LOW if sighting.all_blocked else Severity.MEDIUM,
+        title=f"{sighting.address}{country} targeted both your network and {names}",
+        explanation=(
+            f"The same outside address reached your UniFi gateway ({sighting.describe()}) and "
+            f"{names} ({where}). One source probing both your internet connection and what "
+            "you publish elsewhere is more deliberate than the background noise every "
+            "address on the internet gets."
+            + (
+                ""
+                if sighting.all_blocked
+                else " Some of its traffic was only detected, not blocked, at the gateway."
+            )
+        ),
+        remediation=(
+            (
+                f"Block {sighting.address} at both ends: a UniFi firewall rule on the WAN and "
+                f"a {names} rule (an IP access or WAF custom rule)."
+            ),
+            (
+                "Check that what it tried (the ports and paths in the evidence) is patched and "
+                "exposed no more than it must be."
+            ),
+            "If it keeps coming back from the same network, block that network's range.",
+        ),
+        subject=sighting.address,
+        count=sighting.total,
+        first_seen=sighting.first_seen,
+        last_seen=sighting.last_seen,
+        badges=(f"also seen by {names}",),
+        evidence=tuple(evidence),
+    )
+
+
+def correlate(
+    results: IntegrationResults, snapshot: Snapshot, findings: Sequence[Finding]
+) -> tuple[tuple[Finding, ...], IntegrationResults]:
+    """Call out the addresses both an integration and the UniFi data saw, in both places.
+
+    Args:
+        results: the integrations' sections (each with the addresses it saw).
+        snapshot: the scan's data.
+        findings: the analysis' findings.
+
+    Returns:
+        The findings (badged, plus one per shared address) and the sections (each with what
+        UniFi saw of its addresses). Unchanged when no integration listed addresses.
+    """
+    by_address: dict[str, list[tuple[str, str]]] = {}
+    for section in results.sections:
+        for address, line in section.addresses.items():
+            by_address.setdefault(address, []).append((section.display_name, line))
+    sightings = unifi_sightings(snapshot.events, by_address)
+    if not sightings:
+        return tuple(findings), results
+    patterns = {
+        address: (_mentions(address), _joined(by_address[address])) for address in sightings
+    }
+    badged = [_badged(finding, patterns) for finding in findings]
+    ranked = sorted(sightings.values(), key=lambda s: (-s.total, s.address))
+    shown = ranked[:MAX_ADDRESS_FINDINGS]
+    others = len(ranked) - len(shown)
+    last = len(shown) - 1
+    extra = [
+        _address_finding(sighting, by_address[sighting.address], others if i == last else 0)
+        for i, sighting in enumerate(shown)
+    ]
+    sections = tuple(_with_correlated(section, sightings) for section in results.sections)
+    return (
+        (*badged, *extra),
+        IntegrationResults(sections, results.findings, results.renderers),
+    )
+
+
+def _with_correlated(
+    section: IntegrationSection, sightings: Mapping[str, AddressSighting]
+) -> IntegrationSection:
+    correlated = {
+        address: sightings[address].describe()
+        for address in section.addresses
+        if address in sightings
+    }
+    if not correlated:
+        return section
+    return dataclasses.replace(section, correlated=correlated)
