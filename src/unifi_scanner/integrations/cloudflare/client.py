@@ -222,7 +222,12 @@ def _graphql_error(errors: list[Any], permission: str, part: str) -> Exception:
 
 @contextlib.asynccontextmanager
 async def open_api(
-    token: str, *, base_url: str | None, timeout_s: float, now: Callable[[], datetime]
+    token: str,
+    *,
+    base_url: str | None,
+    timeout_s: float,
+    now: Callable[[], datetime],
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[CloudflareApi]:
     """Open the SDK's async client for one run, retries off, and close it afterwards.
 
@@ -231,17 +236,17 @@ async def open_api(
         base_url: the API's address, or None for Cloudflare's.
         timeout_s: the per-request timeout.
         now: the wall clock.
+        transport: an httpx transport to use instead of the network (unit tests).
 
     Yields:
         The run's API.
     """
     from cloudflare import AsyncCloudflare  # noqa: PLC0415 (loaded only when configured)
 
+    timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0))
+    http = httpx.AsyncClient(transport=transport, timeout=timeout) if transport else None
     sdk = AsyncCloudflare(
-        api_token=token,
-        base_url=base_url,
-        max_retries=0,
-        timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
+        api_token=token, base_url=base_url, max_retries=0, timeout=timeout, http_client=http
     )
     async with sdk:
         yield CloudflareApi(sdk, now)

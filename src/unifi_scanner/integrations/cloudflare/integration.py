@@ -23,6 +23,8 @@ from unifi_scanner.integrations.outcome import misconfigured_finding
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    import httpx
+
     from unifi_scanner.config import CloudflareSettings, Settings
     from unifi_scanner.integrations.base import FetchWindow
     from unifi_scanner.integrations.cloudflare.client import CloudflareApi
@@ -39,14 +41,18 @@ class CloudflareIntegration:
 
     Args:
         settings: the scanner's settings (``settings.cloudflare`` is this one's section).
+        transport: an httpx transport instead of the network (unit tests).
     """
 
     name: ClassVar[str] = NAME
     display_name: ClassVar[str] = "Cloudflare"
     section_renderer: ClassVar[CloudflareSectionRenderer] = CloudflareSectionRenderer()
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self._section: CloudflareSettings | None = getattr(settings, "cloudflare", None)
+        self._transport = transport
         if self.is_configured():
             # The SDK takes ~0.2 s to import: do it now, not inside the runner's loop watchdog.
             import cloudflare  # noqa: F401, PLC0415
@@ -94,7 +100,11 @@ class CloudflareIntegration:
         section = self.settings
         token = section.api_token.get_secret_value() if section.api_token else ""
         async with open_api(
-            token, base_url=section.base_url, timeout_s=section.timeout_s, now=lambda: window.end
+            token,
+            base_url=section.base_url,
+            timeout_s=section.timeout_s,
+            now=lambda: window.end,
+            transport=self._transport,
         ) as api:
             scope = await discover(api, section)
             return await self._read(api, scope, window)

@@ -249,8 +249,8 @@ async def _read_chunk(
         oldest = min(str(row.get("datetime") or "") for row in rows)
         if upper == ("datetime_leq", oldest):
             tally.notes.append(
-                f"{zone.name}: more than {limit} events in the second {oldest}; "
-                "some of them were skipped."
+                f"{zone.name}: {limit} or more events in the second {oldest}; "
+                f"any beyond {limit} could not be read."
             )
             upper = ("datetime_lt", oldest)
         else:
