@@ -301,3 +301,70 @@ def test_settings_provide_deadline_and_concurrency(store, clock):
     assert elapsed == pytest.approx(3.0)
     statuses = [s.status for s in results.sections]
     assert statuses == [IntegrationStatus.OK, IntegrationStatus.TIMEOUT]
+
+
+def test_each_fetch_starts_where_the_last_good_one_ended(store, clock):
+    """First run: the initial look-back; after a success: resumed; after a failure: same start."""
+    from datetime import timedelta
+
+    fake = FakeIntegration(name="win", fail_times=None)
+    first_at = clock.now()
+    _timed(_runner([fake], store, clock), clock)
+    (first,) = fake.windows
+    assert first is not None
+    assert first.end == first_at
+    assert first.start == first_at - timedelta(hours=24)
+    assert not first.resumed
+
+    clock.advance(3600)
+    failing = FakeIntegration.failing("win")
+    _timed(_runner([failing], store, clock, retry=RetryPolicy(attempts=1)), clock)
+    clock.advance(3600)
+    _timed(_runner([fake], store, clock), clock)
+    resumed = fake.windows[-1]
+    assert resumed is not None
+    assert resumed.resumed
+    assert resumed.start == first_at  # the failed run moved nothing on
+    assert resumed.end == clock.now()
+
+
+def test_a_catch_up_is_bounded_by_max_catchup_hours(store, clock):
+    """After a long outage the window reaches back max_catchup_hours, no further."""
+    from datetime import timedelta
+
+    fake = FakeIntegration(name="win")
+    _timed(_runner([fake], store, clock), clock)
+    clock.advance(30 * 86400)
+    settings = Settings(max_catchup_hours=48)
+    _timed(_runner([fake], store, clock, settings=settings), clock)
+    window = fake.windows[-1]
+    assert window is not None
+    assert window.start == clock.now() - timedelta(hours=48)
+    assert not window.resumed
+
+
+def test_findings_and_addresses_of_a_result_reach_the_results(store, clock):
+    """A result's findings join the run's findings; its addresses the section (and last good)."""
+    from unifi_scanner.analysis import Finding
+
+    finding = Finding(rule="x.y", severity=Severity.MEDIUM, title="t", explanation="e")
+
+    class WithExtras(FakeIntegration):
+        async def fetch(self, window=None):
+            await super().fetch(window)
+            return IntegrationResult(
+                name=self.name,
+                success=True,
+                data={"a": 1},
+                findings=(finding,),
+                addresses={"192.0.2.1": "seen"},
+            )
+
+    results, _ = _timed(_runner([WithExtras(name="extra")], store, clock), clock)
+    assert finding in results.findings
+    assert results.get_section("extra").addresses == {"192.0.2.1": "seen"}
+    failing = FakeIntegration.failing("extra")
+    results, _ = _timed(_runner([failing], store, clock, retry=RetryPolicy(attempts=1)), clock)
+    stale = results.get_section("extra")
+    assert stale.stale_since is not None
+    assert stale.addresses == {"192.0.2.1": "seen"}  # the last good data keeps its addresses
