@@ -297,3 +297,77 @@ def test_a_quota_error_narrows_the_range():
     fake._graphql = once  # type: ignore[method-assign]
     result = _fetch(fake, FetchWindow(NOW - timedelta(hours=24), NOW))
     assert result.data["waf"]["events"] == 2
+
+
+def _runner_for(fake, store, clock, **section):
+    from unifi_scanner.integrations import IntegrationRunner, RetryPolicy
+
+    cf = CloudflareSettings(
+        api_token=SecretStr("token"), base_url="https://cf.test/client/v4", **section
+    )
+    settings = Settings(cloudflare=cf)
+    integration = CloudflareIntegration(settings, transport=httpx.MockTransport(fake))
+    return IntegrationRunner(
+        [integration],
+        store=store,
+        settings=settings,
+        now=clock.now,
+        retry=RetryPolicy(attempts=3, wait_initial_s=0.1, wait_jitter_s=0.0),
+    )
+
+
+def test_a_429_with_retry_after_is_waited_for_and_retried(store, clock):
+    """Cloudflare answers 429 with retry-after: 7 once; the runner waits 7 s, then gets data."""
+    from unifi_scanner.testing import run_with_clock
+
+    fake = FakeCloudflare([_event(1, clock.now() - timedelta(hours=1))])
+    answered: list[float] = []
+
+    def limited(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/zones") and not answered:
+            answered.append(0)
+            body = {"success": False, "errors": [{"code": 971, "message": "Please wait"}]}
+            return httpx.Response(429, json=body, headers={"retry-after": "7"})
+        return fake(request)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        results = await _runner_for(limited, store, clock).run()
+        return results, loop.time() - started
+
+    results, elapsed = run_with_clock(main(), clock)
+    section = results.get_section("cloudflare")
+    assert section.success
+    assert section.data["waf"]["events"] == 1
+    assert elapsed >= 7.0
+
+
+def test_api_down_for_fail_max_runs_opens_the_breaker_and_shows_the_last_good_data(store, clock):
+    """One good run, then the API is down: after fail_max runs the circuit opens; old data shown."""
+    from unifi_scanner.integrations import BreakerState, IntegrationStatus
+    from unifi_scanner.testing import run_with_clock
+
+    fake = FakeCloudflare([_event(1, clock.now() - timedelta(hours=1))])
+    down = {"on": False}
+
+    def switch(request: httpx.Request) -> httpx.Response:
+        if down["on"]:
+            raise httpx.ConnectError("connection refused", request=request)
+        return fake(request)
+
+    results = run_with_clock(_runner_for(switch, store, clock, fail_max=2).run(), clock)
+    assert results.get_section("cloudflare").success
+    down["on"] = True
+    statuses = []
+    for _ in range(3):
+        clock.advance(600)  # scans every 10 minutes, within the breaker's hour
+        results = run_with_clock(_runner_for(switch, store, clock, fail_max=2).run(), clock)
+        section = results.get_section("cloudflare")
+        statuses.append((section.status, section.breaker_state))
+        assert section.data["waf"]["events"] == 1  # the last good data
+        assert section.stale_since is not None
+        assert (section.error_message or "").startswith("data from ")
+    assert statuses[0] == (IntegrationStatus.FAILED, BreakerState.CLOSED)
+    assert statuses[1][1] is BreakerState.OPEN
+    assert statuses[2] == (IntegrationStatus.CIRCUIT_OPEN, BreakerState.OPEN)
