@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict"]
 
-REPORT_SCHEMA_VERSION = "1.2"
+REPORT_SCHEMA_VERSION = "1.3"
 """Bumped in its minor part for additive changes, in its major part for breaking ones."""
 
 
@@ -35,6 +35,7 @@ def _integration(section: IntegrationSection, generated_at: datetime) -> dict[st
         "stale_since": _time(section.stale_since),
         "age_s": None if age is None else round(age, 3),
         "data": dict(section.data),
+        "correlated": dict(section.correlated),
     }
 
 

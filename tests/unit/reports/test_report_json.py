@@ -67,7 +67,7 @@ def test_top_level_keys_are_the_contract(report):
 def test_values_follow_the_contract(report):
     """Times are UTC with Z, findings come severe first, and the summary counts them."""
     document = json.loads(render_json(report))
-    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.2"
+    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.3"
     assert document["site"] == "default"
     assert document["period"] == {"start": "2026-11-25T06:00:00Z", "end": "2026-11-26T06:00:00Z"}
     assert document["generated_at"] == "2026-11-26T06:00:05Z"
@@ -96,6 +96,7 @@ def test_integrations_carry_status_error_age_and_data(report):
         "stale_since": None,
         "age_s": None,
         "data": {"blocked": 3, "top": [{"ip": "203.0.113.9", "hits": 2}], "zones": []},
+        "correlated": {},
     }
     assert beta["status"] == "timeout"
     assert beta["error"] == "Timed out after 10 s."
