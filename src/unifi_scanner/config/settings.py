@@ -149,7 +149,7 @@ class CloudflareSettings(IntegrationSettings):
     waf: bool = True
     dns: bool = True
     tunnels: bool = True
-    max_events: int = Field(default=50_000, ge=1_000, le=1_000_000)
+    max_events: int = Field(default=50_000, ge=1_000, le=200_000)
     source_threshold: int = Field(default=50, ge=1)
     spike_factor: float = Field(default=5.0, ge=1.5)
     spike_min: int = Field(default=100, ge=1)

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from unifi_scanner._addresses import Scope, scope
 from unifi_scanner.analysis import (
     Direction,
     Finding,
@@ -28,16 +29,24 @@ from unifi_scanner.analysis import (
     parse_alert,
     v2_parameter,
 )
+from unifi_scanner.collect.normalize import as_text
 from unifi_scanner.integrations.base import IntegrationResults
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
+    from typing import Any
 
-    from unifi_scanner.collect.models import Event, Snapshot
+    from unifi_scanner.collect.models import Device, Event, Snapshot
     from unifi_scanner.integrations.base import IntegrationSection
 
-__all__ = ["MAX_ADDRESS_FINDINGS", "AddressSighting", "correlate", "unifi_sightings"]
+__all__ = [
+    "MAX_ADDRESS_FINDINGS",
+    "AddressSighting",
+    "correlate",
+    "gateway_addresses",
+    "unifi_sightings",
+]
 
 MAX_ADDRESS_FINDINGS: Final = 5
 """Addresses that get a finding of their own; the others are counted in the last one."""
@@ -115,36 +124,82 @@ class AddressSighting:
             self.country = self.country or alert.src_country
 
 
-def _event_addresses(event: Event) -> set[str]:
-    found = {text for name in _ADDRESS_FIELDS if (text := param_text(event, name))}
-    if event.key.startswith(("THREAT_", "TRAFFIC_", "HONEYPOT_")):
-        found.update(text for name in _V2_FIELDS if (text := v2_parameter(event, name)))
+def _outside(address: str | None, own: frozenset[str]) -> str | None:
+    return address if address and address not in own and scope(address) is Scope.OUTSIDE else None
+
+
+def _flow_end(params: Mapping[str, Any], side: str) -> str | None:
+    end = params.get(side)
+    return as_text(end.get("ip")) if isinstance(end, dict) else None
+
+
+def _remote_address(event: Event, own: frozenset[str]) -> str | None:
+    """Return the outside end of an event, or None.
+
+    That is the attacker of an inbound alert, the server of an outbound one; never the
+    gateway's own WAN address, never an inside address.
+    """
     if is_threat_event(event):
         alert = parse_alert(event)
-        found.update(ip for ip in (alert.src_ip, alert.dst_ip) if ip)
-    return found
+        first, second = (
+            (alert.dst_ip, alert.src_ip)
+            if alert.direction is Direction.OUTBOUND
+            else (alert.src_ip, alert.dst_ip)
+        )
+        return _outside(first, own) or _outside(second, own)
+    params = event.params
+    candidates = [param_text(event, name) for name in _ADDRESS_FIELDS]
+    if event.key.startswith(("THREAT_", "TRAFFIC_", "HONEYPOT_")):
+        candidates += [v2_parameter(event, name) for name in _V2_FIELDS]
+    candidates += [_flow_end(params, "source"), _flow_end(params, "destination")]
+    return next((ip for ip in candidates if _outside(ip, own)), None)
 
 
-def unifi_sightings(events: Iterable[Event], wanted: Iterable[str]) -> dict[str, AddressSighting]:
+def gateway_addresses(devices: Iterable[Device]) -> frozenset[str]:
+    """The WAN addresses of the site's gateways (an alert's far end is often one of them)."""
+    found: set[str] = set()
+    for device in devices:
+        raw = device.raw
+        for key in ("wan1", "wan2", "uplink"):
+            port = raw.get(key)
+            if isinstance(port, dict) and (ip := as_text(port.get("ip"))):
+                found.add(ip)
+        for key in ("last_wan_ip", "wan_ip"):
+            if ip := as_text(raw.get(key)):
+                found.add(ip)
+    return frozenset(found)
+
+
+def unifi_sightings(
+    events: Iterable[Event], wanted: Iterable[str], own: Iterable[str] = ()
+) -> dict[str, AddressSighting]:
     """Return what ``events`` show of each of the ``wanted`` addresses (one pass).
+
+    Only the outside end of each event counts, and never one of the ``own`` addresses (the
+    gateway's WAN address is the far end of every inbound alert, and the owner visiting
+    their own site puts it in the integration's list too).
 
     Args:
         events: the scan's events.
         wanted: the addresses to look for.
+        own: the site's own outside addresses.
 
     Returns:
         One sighting per wanted address that appears, by address.
     """
-    targets = frozenset(wanted)
+    mine = frozenset(own)
+    targets = frozenset(wanted) - mine
     sightings: dict[str, AddressSighting] = {}
     if not targets:
         return sightings
     for event in events:
-        for address in _event_addresses(event) & targets:
-            sighting = sightings.get(address)
-            if sighting is None:
-                sighting = sightings[address] = AddressSighting(address)
-            sighting.add(event)
+        address = _remote_address(event, mine)
+        if address is None or address not in targets:
+            continue
+        sighting = sightings.get(address)
+        if sighting is None:
+            sighting = sightings[address] = AddressSighting(address)
+        sighting.add(event)
     return sightings
 
 
@@ -236,7 +291,7 @@ def correlate(
     for section in results.sections:
         for address, line in section.addresses.items():
             by_address.setdefault(address, []).append((section.display_name, line))
-    sightings = unifi_sightings(snapshot.events, by_address)
+    sightings = unifi_sightings(snapshot.events, by_address, gateway_addresses(snapshot.devices))
     if not sightings:
         return tuple(findings), results
     patterns = {

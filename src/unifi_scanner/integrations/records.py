@@ -29,15 +29,19 @@ if TYPE_CHECKING:
 __all__ = [
     "LAST_GOOD_NAMESPACE",
     "STATUS_NAMESPACE",
+    "WINDOW_NAMESPACE",
     "IntegrationStatusRow",
     "LastGood",
     "integration_status",
     "load_last_good",
+    "load_window_end",
     "save_last_good",
     "save_status",
+    "save_window_end",
 ]
 
 LAST_GOOD_NAMESPACE = "integration_last_good"
+WINDOW_NAMESPACE = "integration_window"
 STATUS_NAMESPACE = "integration_status"
 log = structlog.get_logger(__name__)
 
@@ -104,6 +108,24 @@ def save_last_good(
         store.put_record(LAST_GOOD_NAMESPACE, name, record)
     except (StateError, TypeError, ValueError):
         log.exception("integration_last_good_unwritable", integration=name)
+
+
+def load_window_end(store: StateStore, name: str) -> datetime | None:
+    """Return where the last fetch that answered ended (None: never, or unreadable)."""
+    try:
+        record = store.get_record(WINDOW_NAMESPACE, name)
+    except StateError:
+        log.exception("integration_window_unreadable", integration=name)
+        return None
+    return _parse(record.get("end")) if record else None
+
+
+def save_window_end(store: StateStore, name: str, end: datetime) -> None:
+    """Remember that the period up to ``end`` was fetched (store failures are logged)."""
+    try:
+        store.put_record(WINDOW_NAMESPACE, name, {"end": end.isoformat()})
+    except StateError:
+        log.exception("integration_window_unwritable", integration=name)
 
 
 def save_status(store: StateStore, section: IntegrationSection, ran_at: datetime) -> None:

@@ -30,7 +30,13 @@ from unifi_scanner.integrations.base import (
 from unifi_scanner.integrations.breaker import IntegrationBreaker
 from unifi_scanner.integrations.classify import ErrorClass, classify, retry_hook
 from unifi_scanner.integrations.outcome import Failure, format_s, misconfigured_finding
-from unifi_scanner.integrations.records import load_last_good, save_last_good, save_status
+from unifi_scanner.integrations.records import (
+    load_last_good,
+    load_window_end,
+    save_last_good,
+    save_status,
+    save_window_end,
+)
 from unifi_scanner.integrations.registry import display_name_of, section_settings
 from unifi_scanner.integrations.watchdog import StepTimer
 
@@ -224,24 +230,34 @@ class IntegrationRunner:
         findings = tuple(finding for run in self._runs for finding in run.findings)
         return IntegrationResults(tuple(sections), findings, dict(self._renderers))
 
-    def window_for(self, name: str, end: datetime) -> FetchWindow:
-        """Return the period integration ``name`` fetches in a run that starts at ``end``.
+    def window_for(self, name: str, now: datetime, settle_s: float = 0.0) -> FetchWindow:
+        """Return the period integration ``name`` fetches in a run that starts at ``now``.
 
-        It starts where the last good fetch ended, so a failed run loses nothing, but never
-        more than ``max_catchup_hours`` back; the first run looks back
-        ``initial_lookback_hours``.
+        It starts where the last fetch that answered for its window ended (partial answers
+        included: a part that is refused for good must not make the others repeat themselves),
+        so a failed run loses nothing, but never more than ``max_catchup_hours`` back; the
+        first run looks back ``initial_lookback_hours``. It ends ``settle_s`` before ``now``
+        when the source needs time to index what just happened. A clock that went back gives
+        an empty window rather than a repeat.
 
         Args:
             name: the integration's ``name``.
-            end: the run's start (aware UTC).
+            now: the run's start (aware UTC).
+            settle_s: how long the source takes to show an event.
 
         Returns:
             The window.
         """
-        last_good = load_last_good(self._store, name)
-        mark = last_good.window_end if last_good is not None else None
-        if mark is None or mark >= end:
+        end = now - timedelta(seconds=settle_s)
+        mark = load_window_end(self._store, name)
+        if mark is None:
+            last_good = load_last_good(self._store, name)
+            mark = last_good.window_end if last_good is not None else None
+        if mark is None:
             return FetchWindow(end - self._lookback, end)
+        if mark >= end:
+            log.warning("integration_clock_behind", integration=name, mark=mark.isoformat())
+            return FetchWindow(end, end, resumed=True)
         oldest = end - self._max_catchup
         if mark < oldest:
             return FetchWindow(oldest, end)
@@ -249,7 +265,7 @@ class IntegrationRunner:
 
     async def _run_one(self, run: _Run, bulkhead: asyncio.Semaphore) -> IntegrationSection:
         loop = asyncio.get_running_loop()
-        run.window = self.window_for(run.name, self._now())
+        run.window = self.window_for(run.name, self._now(), _settle_s(run.integration))
         async with bulkhead:
             run.started = loop.time()
             try:
@@ -280,7 +296,9 @@ class IntegrationRunner:
                     wait_max=self._retry.wait_max_s,
                     wait_jitter=self._retry.wait_jitter_s,
                 )
-                window = run.window or self.window_for(run.name, self._now())
+                window = run.window or self.window_for(
+                    run.name, self._now(), _settle_s(run.integration)
+                )
                 async for attempt in retrying:
                     with attempt:
                         result: object = await timer.run(run.integration.fetch(window))
@@ -332,8 +350,9 @@ class IntegrationRunner:
         self, run: _Run, result: IntegrationResult, duration: float
     ) -> IntegrationSection:
         now = self._now()
+        window_end = run.window.end if run.window is not None else now
+        save_window_end(self._store, run.name, window_end)
         if result.success:
-            window_end = run.window.end if run.window is not None else now
             save_last_good(
                 self._store,
                 run.name,
@@ -394,6 +413,12 @@ class IntegrationRunner:
             last_success=None if section.last_success is None else section.last_success.isoformat(),
             stale=section.stale_since is not None,
         )
+
+
+def _settle_s(integration: Integration) -> float:
+    """The integration's optional ``settle_s`` (how long its source takes to show an event)."""
+    value = getattr(integration, "settle_s", 0.0)
+    return float(value) if isinstance(value, int | float) and value > 0 else 0.0
 
 
 def _describe(exc: BaseException) -> str:

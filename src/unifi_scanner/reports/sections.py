@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+import structlog
 from markupsafe import Markup
 
 from unifi_scanner.reports._format import flatten_data, markdown_escape
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from unifi_scanner.integrations.base import IntegrationSection, SectionRenderer
 
 __all__ = ["SectionFormat", "_render_section_data"]
+
+_log = structlog.get_logger(__name__)
 
 SectionFormat = Literal["text", "markdown", "html"]
 """The formats a section's data can be rendered in (JSON carries ``data`` as it is)."""
@@ -76,9 +79,12 @@ def _render_section_data(
         insert into an autoescaping template as it is).
     """
     if renderer is not None:
-        if fmt == "html":
-            return renderer.html(section)
-        return renderer.markdown(section) if fmt == "markdown" else renderer.text(section)
+        try:
+            if fmt == "html":
+                return renderer.html(section)
+            return renderer.markdown(section) if fmt == "markdown" else renderer.text(section)
+        except Exception:  # noqa: BLE001 (an integration's renderer must not break the report)
+            _log.exception("integration_section_render_failed", integration=section.name)
     if fmt == "html":
         return _html(section)
     if fmt == "markdown":

@@ -17,7 +17,15 @@ ALLOWED = {
     "controller": {"errors", "config", "_retry_after", "_json"},
     "collect": {"controller", "state", "errors", "vocabulary", "_addresses", "_gc", "_json"},
     "analysis": {"collect", "vocabulary", "_addresses", "_gc"},
-    "integrations": {"state", "collect", "analysis", "config", "errors", "_retry_after"},
+    "integrations": {
+        "state",
+        "collect",
+        "analysis",
+        "config",
+        "errors",
+        "_retry_after",
+        "_addresses",
+    },
     "reports": {"analysis", "collect", "integrations", "errors"},
     "delivery": {"reports", "state", "analysis", "collect", "errors", "_retry_after", "__about__"},
 }

@@ -371,3 +371,74 @@ def test_api_down_for_fail_max_runs_opens_the_breaker_and_shows_the_last_good_da
     assert statuses[0] == (IntegrationStatus.FAILED, BreakerState.CLOSED)
     assert statuses[1][1] is BreakerState.OPEN
     assert statuses[2] == (IntegrationStatus.CIRCUIT_OPEN, BreakerState.OPEN)
+
+
+def test_cloudflare_credentials_in_the_environment_never_replace_the_token(monkeypatch):
+    """CLOUDFLARE_EMAIL / CLOUDFLARE_API_KEY (Terraform's) are ignored: only the token is sent."""
+    monkeypatch.setenv("CLOUDFLARE_EMAIL", "me@example.com")
+    monkeypatch.setenv("CLOUDFLARE_API_KEY", "global-key")
+    fake = FakeCloudflare([])
+    seen: list[httpx.Headers] = []
+
+    def spy(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return fake(request)
+
+    _fetch(spy, FetchWindow(NOW - timedelta(hours=24), NOW))
+    assert seen
+    assert all(h.get("authorization") == "Bearer token" for h in seen)
+    assert not any("x-auth-key" in h or "x-auth-email" in h for h in seen)
+
+
+def test_a_wrong_base_url_is_a_configuration_error_not_an_outage():
+    """404 on the token check (the base URL lacks /client/v4): misconfigured, never retried."""
+
+    def nowhere(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            404, json={"success": False, "errors": [{"code": 7003, "message": "No route"}]}
+        )
+
+    with pytest.raises(IntegrationMisconfiguredError, match="UNIFI_CLOUDFLARE_BASE_URL"):
+        _fetch(nowhere, FetchWindow(NOW - timedelta(hours=24), NOW))
+
+
+def test_an_account_id_the_token_does_not_see_is_named():
+    """An account id the token does not see is named, not blamed on permissions."""
+    with pytest.raises(IntegrationMisconfiguredError, match="UNIFI_CLOUDFLARE_ACCOUNT_ID"):
+        _fetch(FakeCloudflare([]), FetchWindow(NOW - timedelta(hours=24), NOW), account_id="b" * 32)
+
+
+def test_an_account_owned_token_is_verified_at_its_account():
+    """/user/tokens/verify refuses account-owned tokens; the account's verify accepts it."""
+    fake = FakeCloudflare([_event(1, NOW - timedelta(hours=1))])
+    asked: list[str] = []
+
+    def account_token(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path.endswith("/user/tokens/verify"):
+            body = {"success": False, "errors": [{"code": 1000, "message": "Invalid API Token"}]}
+            return httpx.Response(401, json=body)
+        if request.url.path.endswith(f"/accounts/{ACCOUNT}/tokens/verify"):
+            return httpx.Response(200, json=_envelope({"id": "t", "status": "active"}))
+        return fake(request)
+
+    result = _fetch(account_token, FetchWindow(NOW - timedelta(hours=24), NOW), account_id=ACCOUNT)
+    assert result.data["waf"]["events"] == 1
+    assert any(p.endswith(f"/accounts/{ACCOUNT}/tokens/verify") for p in asked)
+
+
+def test_the_first_run_in_a_fresh_process_does_not_trip_the_loop_watchdog():
+    """The SDK loads its resources lazily (0.6 s for zero_trust): loaded before the runner runs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    test = f"{Path(__file__)}::test_a_429_with_retry_after_is_waited_for_and_retried"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--no-cov", "-p", "no:randomly", test],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parents[3],
+    )
+    assert done.returncode == 0, done.stdout[-2000:]

@@ -12,12 +12,10 @@ from unifi_scanner.analysis import Severity
 from unifi_scanner.config import CloudflareSettings, Settings
 from unifi_scanner.errors import (
     ConfigError,
-    IntegrationError,
     IntegrationMisconfiguredError,
     IntegrationTransientError,
 )
 from unifi_scanner.integrations import (
-    FetchWindow,
     IntegrationSection,
     IntegrationStatus,
     classify,
@@ -26,6 +24,7 @@ from unifi_scanner.integrations import (
 from unifi_scanner.integrations.classify import ErrorClass
 from unifi_scanner.integrations.cloudflare import CloudflareIntegration, CloudflareSectionRenderer
 from unifi_scanner.integrations.cloudflare.client import (
+    CloudflareAnswerError,
     MissingPermissionError,
     NotAvailableError,
     QuotaError,
@@ -62,23 +61,31 @@ def _settings(**values) -> CloudflareSettings:
 
 def test_a_spike_is_an_hour_far_above_the_usual_one():
     """One hour with twenty times the median is a spike; a flat day is not."""
-    window = FetchWindow(NOW - timedelta(hours=24), NOW)
+    covered = {"example.com": (NOW - timedelta(hours=24), NOW)}
     hours = [NOW - timedelta(hours=h) for h in range(1, 25)]
     flat = Counter(dict.fromkeys(hours, 20))
-    assert spikes({"example.com": flat}, window, _settings()) == []
+    assert spikes({"example.com": flat}, covered, _settings()) == []
     spiky = Counter(flat)
     spiky[hours[3]] = 400
-    (spike,) = spikes({"example.com": spiky}, window, _settings())
+    (spike,) = spikes({"example.com": spiky}, covered, _settings())
     assert spike["zone"] == "example.com"
     assert spike["count"] == 400
     assert spike["usual"] == 20
 
 
-def test_a_short_window_has_no_usual_hour():
-    """Under six hours there is nothing to compare with."""
-    window = FetchWindow(NOW - timedelta(hours=2), NOW)
+def test_quiet_nights_do_not_make_every_busy_hour_a_spike():
+    """150 an hour in the day and nothing at night is a normal day, not a spike."""
+    covered = {"example.com": (NOW - timedelta(hours=24), NOW)}
+    day = Counter({NOW - timedelta(hours=h): 150 for h in range(1, 11)})
+    assert spikes({"example.com": day}, covered, _settings()) == []
+
+
+def test_a_short_or_cut_reading_has_no_usual_hour():
+    """Under six hours read, or a zone whose reading was cut, is not judged."""
     counts = Counter({NOW - timedelta(hours=1): 5000})
-    assert spikes({"example.com": counts}, window, _settings()) == []
+    short = {"example.com": (NOW - timedelta(hours=2), NOW)}
+    assert spikes({"example.com": counts}, short, _settings()) == []
+    assert spikes({"example.com": counts}, {}, _settings()) == []
 
 
 def test_findings_from_data():
@@ -132,7 +139,7 @@ def test_findings_from_data():
             {"message": "not authorized for that account", "extensions": {"code": "authz"}},
             MissingPermissionError,
         ),
-        ({"message": "something new"}, IntegrationError),
+        ({"message": "something new"}, CloudflareAnswerError),
     ],
 )
 def test_graphql_errors_in_a_200_answer_are_classified(error, expected):
@@ -221,3 +228,30 @@ def test_config_error_for_a_bad_cloudflare_setting_names_the_variable(monkeypatc
         load_settings(None)
     assert "UNIFI_CLOUDFLARE_ACCOUNT_ID" in str(caught.value)
     assert "32 hex digits" in str(caught.value)
+
+
+def test_an_unexpected_answer_is_a_bug_not_a_passing_fault():
+    """An unknown GraphQL error is not retried and not hidden: it is classified as a bug."""
+    exc = _graphql_error([{"message": "something new"}], "p", "WAF events")
+    assert classify(exc) is ErrorClass.BUG
+
+
+def test_a_renderer_that_raises_falls_back_to_the_plain_table():
+    """A section renderer that fails (old last-good data, a bug) cannot break the report."""
+    from unifi_scanner.reports.sections import _render_section_data
+
+    class Broken:
+        def text(self, section):  # noqa: ARG002
+            raise KeyError("tunnels")
+
+        html = markdown = json = text
+
+    section = IntegrationSection(
+        name="cloudflare",
+        display_name="Cloudflare",
+        success=True,
+        status=IntegrationStatus.OK,
+        data={"oldshape": 1},
+    )
+    for fmt in ("text", "markdown", "html"):
+        assert "oldshape" in str(_render_section_data(section, fmt, Broken()))

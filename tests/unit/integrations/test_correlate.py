@@ -144,3 +144,51 @@ def test_firewall_blocks_count_as_other_events():
     assert sightings["192.0.2.45"].other == 1
     assert sightings["192.0.2.45"].alerts == 0
     assert "1 other event" in sightings["192.0.2.45"].describe()
+
+
+def test_the_gateways_own_address_is_never_called_an_attacker():
+    """The WAN address (the owner visiting their own site puts it at Cloudflare) never counts."""
+    import dataclasses
+
+    from unifi_scanner.collect.models import Device, DeviceState
+
+    wan = "203.0.113.7"
+    gateway = Device(
+        mac="00:00:00:00:00:01",
+        name="Gateway",
+        model="UDMPRO",
+        type="udm",
+        state=DeviceState.CONNECTED,
+        raw={"wan1": {"ip": wan}},
+    )
+    from_wan = Event(
+        id="fw-wan",
+        key="TRAFFIC_BLOCKED_UNKNOWN_SOURCE",
+        source=EventSource.SYSTEM_LOG,
+        time=NOW - timedelta(minutes=5),
+        params={"src_ip": wan, "dest_ip": "192.168.1.2"},
+    )
+    snapshot = _snapshot(from_wan, _alert("192.0.2.45", 1))
+    results = _results({wan: "3 requests stopped"})
+    assert unifi_sightings(snapshot.events, [wan])  # without knowing it is ours, it would match
+    mine = dataclasses.replace(snapshot, devices=(gateway,))
+    out, correlated = correlate(results, mine, ())
+    assert not [f for f in out if f.rule == "correlation.address"]
+    assert not correlated.sections[0].correlated
+
+
+def test_a_blocked_traffic_flow_is_correlated_by_its_remote_end():
+    """v2 traffic flows keep their ends under source/destination; the outside one counts."""
+    flow = Event(
+        id="flow-1",
+        key="TRAFFIC_FLOW",
+        source=EventSource.TRAFFIC_FLOW,
+        time=NOW - timedelta(minutes=3),
+        params={
+            "action": "blocked",
+            "source": {"ip": "192.0.2.45", "port": 5555},
+            "destination": {"ip": "192.168.1.20", "port": 22},
+        },
+    )
+    sightings = unifi_sightings(_snapshot(flow).events, ["192.0.2.45"])
+    assert sightings["192.0.2.45"].total == 1

@@ -368,3 +368,48 @@ def test_findings_and_addresses_of_a_result_reach_the_results(store, clock):
     stale = results.get_section("extra")
     assert stale.stale_since is not None
     assert stale.addresses == {"192.0.2.1": "seen"}  # the last good data keeps its addresses
+
+
+def test_a_partial_answer_moves_the_window_on(store, clock):
+    """A result that answered (even partly) is not fetched again: its window is done."""
+
+    class Partial(FakeIntegration):
+        async def fetch(self, window=None):
+            await super().fetch(window)
+            return IntegrationResult(name=self.name, success=False, error="one part refused")
+
+    partial = Partial(name="part")
+    _timed(_runner([partial], store, clock), clock)
+    clock.advance(3600)
+    _timed(_runner([partial], store, clock), clock)
+    first, second = partial.windows
+    assert second is not None
+    assert first is not None
+    assert second.start == first.end
+    assert second.resumed
+
+
+def test_a_clock_that_went_back_gives_an_empty_window_not_a_repeat(store, clock):
+    """The wall clock stepped back: nothing is fetched twice."""
+    from datetime import timedelta
+
+    from unifi_scanner.integrations.records import save_window_end
+
+    runner = _runner([FakeIntegration(name="win")], store, clock)
+    save_window_end(store, "win", clock.now() + timedelta(seconds=5))  # an earlier, faster clock
+    window = runner.window_for("win", clock.now())
+    assert window.seconds == 0
+
+
+def test_an_integration_that_needs_time_to_settle_ends_its_window_earlier(store, clock):
+    """settle_s: the window ends that long before the run (late-indexed events are not lost)."""
+    from datetime import timedelta
+
+    class Slow(FakeIntegration):
+        settle_s = 300.0
+
+    slow = Slow(name="slow")
+    _timed(_runner([slow], store, clock), clock)
+    (window,) = slow.windows
+    assert window is not None
+    assert window.end == clock.now() - timedelta(seconds=300)

@@ -12,7 +12,8 @@ what Cloudflare said                        raised as
 GraphQL "does not have access to the path"  NotAvailableError (plan or product)
 GraphQL ``quota``                           QuotaError (the caller narrows the range)
 429, 5xx, timeouts, GraphQL ``budget``      IntegrationTransientError (retried, counted)
-anything else                               IntegrationError, or the SDK's own error
+400, 404 (wrong base URL or account id)     IntegrationMisconfiguredError
+anything else                               CloudflareAnswerError (a bug: loud)
 ==========================================  ==========================================
 """
 
@@ -26,7 +27,6 @@ import httpx
 
 from unifi_scanner._retry_after import retry_after_seconds
 from unifi_scanner.errors import (
-    IntegrationError,
     IntegrationMisconfiguredError,
     IntegrationTransientError,
 )
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from cloudflare import AsyncCloudflare
 
 __all__ = [
+    "DEFAULT_BASE_URL",
     "NAME",
+    "CloudflareAnswerError",
     "CloudflareApi",
     "MissingPermissionError",
     "NotAvailableError",
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 NAME: Final = "cloudflare"
+DEFAULT_BASE_URL: Final = "https://api.cloudflare.com/client/v4"
 
 ZONE_ANALYTICS: Final = "Zone Analytics Read"
 ACCOUNT_ANALYTICS: Final = "Account Analytics Read"
@@ -66,18 +69,16 @@ class MissingPermissionError(IntegrationMisconfiguredError):
         self.part = part
 
 
-class NotAvailableError(IntegrationError):
-    """The account or zone does not have the product or plan a query needs."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, integration=NAME)
+class NotAvailableError(Exception):
+    """The account or zone does not have the product or plan a query needs (said, not raised)."""
 
 
-class QuotaError(IntegrationError):
+class QuotaError(Exception):
     """A GraphQL query asked for too much (range too long or too old, limit too high)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, integration=NAME)
+
+class CloudflareAnswerError(Exception):
+    """An answer nothing here expects: a bug to look at (logged loudly), not a passing fault."""
 
 
 def _token_refused(detail: str) -> IntegrationMisconfiguredError:
@@ -127,9 +128,14 @@ def sdk_errors(permission: str, part: str, now: Callable[[], datetime]) -> Itera
                 f"Cloudflare answered {status} on {part}", integration=NAME
             ) from err
         detail = _first_message(err.body) or str(status)
-        raise IntegrationError(
-            f"Cloudflare answered {status} on {part}: {detail}", integration=NAME
-        ) from err
+        if status in {400, 404}:
+            raise IntegrationMisconfiguredError(
+                f"Cloudflare answered {status} on {part} ({detail}); check "
+                "UNIFI_CLOUDFLARE_BASE_URL (it ends in /client/v4) and "
+                "UNIFI_CLOUDFLARE_ACCOUNT_ID",
+                integration=NAME,
+            ) from err
+        raise CloudflareAnswerError(f"Cloudflare answered {status} on {part}: {detail}") from err
     except cloudflare.APIConnectionError as err:
         kind = "timed out" if isinstance(err, cloudflare.APITimeoutError) else "unreachable"
         raise IntegrationTransientError(
@@ -179,7 +185,7 @@ class CloudflareApi:
             NotAvailableError: the plan or product does not include the dataset.
             QuotaError: the query asked for too much.
             IntegrationTransientError: rate limited (``budget``), or the API failed.
-            IntegrationError: any other GraphQL error.
+            CloudflareAnswerError: any other GraphQL error (a bug: logged loudly).
         """
         self.queries += 1
         with self.errors(permission, part):
@@ -187,16 +193,15 @@ class CloudflareApi:
                 "/graphql", body={"query": query, "variables": dict(variables)}, cast_to=object
             )
         if not isinstance(answer, dict):
-            raise IntegrationError(
-                f"Cloudflare GraphQL answered {type(answer).__name__}, not an object",
-                integration=NAME,
+            raise CloudflareAnswerError(
+                f"Cloudflare GraphQL answered {type(answer).__name__}, not an object"
             )
         errors = answer.get("errors") or []
         if isinstance(errors, list) and errors:
             raise _graphql_error(errors, permission, part)
         data = answer.get("data")
         if not isinstance(data, dict):
-            raise IntegrationError("Cloudflare GraphQL answered without data", integration=NAME)
+            raise CloudflareAnswerError("Cloudflare GraphQL answered without data")
         return data
 
 
@@ -217,7 +222,7 @@ def _graphql_error(errors: list[Any], permission: str, part: str) -> Exception:
         return NotAvailableError(message)
     if "not authorized" in lowered or code in {"authz", "unauthorized", "forbidden"}:
         return MissingPermissionError(permission, part)
-    return IntegrationError(f"Cloudflare GraphQL error on {part}: {message}", integration=NAME)
+    return CloudflareAnswerError(f"Cloudflare GraphQL error on {part}: {message}")
 
 
 @contextlib.asynccontextmanager
@@ -246,8 +251,15 @@ async def open_api(
     timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0))
     http = httpx.AsyncClient(transport=transport, timeout=timeout) if transport else None
     sdk = AsyncCloudflare(
-        api_token=token, base_url=base_url, max_retries=0, timeout=timeout, http_client=http
+        api_token=token,
+        base_url=base_url or DEFAULT_BASE_URL,
+        max_retries=0,
+        timeout=timeout,
+        http_client=http,
     )
+    # The SDK also reads CLOUDFLARE_EMAIL, CLOUDFLARE_API_KEY and a user service key from the
+    # environment and prefers them to the token (Terraform users have them): only our token.
+    sdk.api_email = sdk.api_key = sdk.user_service_key = None
     async with sdk:
         yield CloudflareApi(sdk, now)
 

@@ -53,9 +53,22 @@ class Scope:
     notes: tuple[str, ...] = ()
 
 
-async def _check_token(api: CloudflareApi) -> None:
-    with api.errors("a valid API token", _TOKEN_CHECK):
-        verified = await api.sdk.user.tokens.verify()
+async def _check_token(api: CloudflareApi, account_id: str | None) -> None:
+    """Verify the token: a user token at ``/user``, an account-owned one at its account.
+
+    Account-owned tokens get 401 from ``/user/tokens/verify``; without a configured account
+    there is nowhere else to ask, so the calls that follow decide.
+    """
+    try:
+        with api.errors("permission to verify itself", _TOKEN_CHECK):
+            verified = await api.sdk.user.tokens.verify()
+    except IntegrationMisconfiguredError:
+        if account_id is None:
+            return
+        with api.errors("permission to verify itself", _TOKEN_CHECK):
+            verified = await api.sdk.accounts.tokens.verify(  # type: ignore[assignment]
+                account_id=account_id
+            )
     status = getattr(verified, "status", None)
     if status is not None and status != "active":
         raise IntegrationMisconfiguredError(
@@ -77,6 +90,14 @@ async def _accounts(api: CloudflareApi, settings: CloudflareSettings) -> list[Ac
     if settings.account_id is None:
         return seen
     named = next((a for a in seen if a.id == settings.account_id), None)
+    if named is None and seen and len(seen) <= MAX_ACCOUNTS:
+        raise IntegrationMisconfiguredError(
+            f"the Cloudflare API token does not see the account {settings.account_id}; check "
+            "UNIFI_CLOUDFLARE_ACCOUNT_ID (it sees: "
+            + ", ".join(f"{a.name} {a.id}" for a in seen)
+            + ")",
+            integration=NAME,
+        )
     return [named or Account(settings.account_id, settings.account_id)]
 
 
@@ -128,7 +149,7 @@ async def discover(api: CloudflareApi, settings: CloudflareSettings) -> Scope:
     Raises:
         IntegrationMisconfiguredError: the token is refused, or sees nothing.
     """
-    await _check_token(api)
+    await _check_token(api, settings.account_id)
     accounts = await _accounts(api, settings)
     notes: list[str] = []
     if len(accounts) > MAX_ACCOUNTS:

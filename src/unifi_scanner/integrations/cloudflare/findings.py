@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from unifi_scanner.config import CloudflareSettings
-    from unifi_scanner.integrations.base import FetchWindow
 
 __all__ = ["MAX_SOURCE_FINDINGS", "findings_of", "spikes"]
 
@@ -30,31 +29,32 @@ def _when(text: object) -> datetime | None:
 
 
 def spikes(
-    hourly: Mapping[str, Counter[datetime]], window: FetchWindow, settings: CloudflareSettings
+    hourly: Mapping[str, Counter[datetime]],
+    covered: Mapping[str, tuple[datetime, datetime]],
+    settings: CloudflareSettings,
 ) -> list[dict[str, Any]]:
     """Return the hours whose stopped requests spiked, per zone.
 
     An hour spikes when it has at least ``spike_min`` stopped requests and ``spike_factor``
-    times the zone's usual hour (the median over the window, quiet hours included). Windows
-    shorter than six hours have no usual hour to compare with.
+    times the zone's usual hour: the median of its other hours that had any (quiet nights do
+    not make every busy hour a spike). Only zones read completely over at least six hours
+    (``covered``) are judged: a cut or clamped reading has no fair usual hour.
 
     Args:
         hourly: stopped requests per zone and hour.
-        window: the period read.
+        covered: per zone, the period read completely.
         settings: the thresholds.
 
     Returns:
         ``[{zone, hour, count, usual}]``, the largest first.
     """
-    hours = int(window.seconds // 3600)
-    if hours < _MIN_SPIKE_HOURS:
-        return []
     found: list[dict[str, Any]] = []
     for zone, counts in hourly.items():
+        span = covered.get(zone)
+        if span is None or (span[1] - span[0]).total_seconds() < _MIN_SPIKE_HOURS * 3600:
+            continue
         peak_hour, peak = max(counts.items(), key=lambda item: (item[1], item[0]))
-        rest = sorted(counts.values())
-        rest.remove(peak)
-        rest += [0] * max(0, hours - 1 - len(rest))
+        rest = [count for hour, count in counts.items() if hour != peak_hour and count]
         usual = median(rest) if rest else 0
         if peak >= settings.spike_min and peak >= settings.spike_factor * max(usual, 1):
             found.append(

@@ -9,6 +9,7 @@ is said in the section.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -57,6 +58,9 @@ EVENTS_QUERY: Final = """query WafEvents(
 }"""
 
 _PART: Final = "WAF events"
+_MAX_SPLITS: Final = 12
+MAX_PAGE: Final = 2000
+"""Rows asked for per query at most: a page is counted in one synchronous step."""
 _MARGIN: Final = timedelta(minutes=1)
 _SMALLEST_CHUNK: Final = timedelta(minutes=1)
 _BLOCKED: Final = frozenset({"block", "drop", "connection_close", "deny"})
@@ -80,6 +84,10 @@ def action_class(action: str) -> str:
     if action in _ALLOWED:
         return "allowed"
     return "logged"
+
+
+class _ZoneRefusedError(Exception):
+    """Cloudflare refused a range of one zone that narrowing does not fix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +201,13 @@ class WafTally:
             client.hosts[host] += 1
             client.paths[path] += 1
 
+    zone_start: int = 0
+    """How many events were seen before the zone being read now."""
+
     @property
     def full(self) -> bool:
-        """True when :attr:`max_events` events were counted (reading stops)."""
-        return len(self.seen) >= self.max_events
+        """True when the zone being read reached :attr:`max_events` (its reading stops)."""
+        return len(self.seen) - self.zone_start >= self.max_events
 
 
 def _text(value: object) -> str | None:
@@ -227,23 +238,40 @@ async def _page(
     return [row for row in rows or [] if isinstance(row, dict)]
 
 
-async def _read_chunk(
-    api: CloudflareApi, zone: Zone, chunk: tuple[datetime, datetime], limit: int, tally: WafTally
+def _about_range(message: str) -> bool:
+    lowered = message.lower()
+    return any(word in lowered for word in ("range", "duration", "time", "period", "interval"))
+
+
+async def _read_chunk(  # noqa: PLR0917 (one call site, all needed)
+    api: CloudflareApi,
+    zone: Zone,
+    chunk: tuple[datetime, datetime],
+    limit: int,
+    tally: WafTally,
+    refused: list[str],
 ) -> list[tuple[datetime, datetime]]:
-    """Read one chunk page by page; return the halves to read instead when it is too big."""
+    """Read one chunk page by page; return the halves to read instead when it is too long.
+
+    Only a quota error about the range is narrowed (down to :data:`_SMALLEST_CHUNK`, at most
+    :data:`_MAX_SPLITS` times per zone); any other quota error ends the zone, said once.
+    """
     lo, hi = chunk
     upper = ("datetime_lt", rfc3339(hi))
     while not tally.full:
         try:
             rows = await _page(api, zone, lo, upper, limit)
         except QuotaError as err:
-            if hi - lo <= _SMALLEST_CHUNK:
-                tally.notes.append(f"{zone.name}: Cloudflare refused part of the range ({err}).")
-                return []
+            splittable = _about_range(str(err)) and hi - lo > _SMALLEST_CHUNK
+            if not splittable or len(refused) >= _MAX_SPLITS:
+                refused.append(f"{err} (from {lo:%Y-%m-%d %H:%M} UTC)")
+                raise _ZoneRefusedError from err
+            refused.append("")
             middle = lo + (hi - lo) / 2
             return [(middle, hi), (lo, middle)]
         for row in rows:
             tally.add(zone, row)
+        await asyncio.sleep(0)  # a large page is counted in one go: let others run between
         if len(rows) < limit:
             return []
         oldest = min(str(row.get("datetime") or "") for row in rows)
@@ -278,6 +306,9 @@ async def read_zone(
     except NotAvailableError:
         row["notes"].append("the zone's plan does not include firewall analytics")
         return row
+    except QuotaError as err:
+        row["notes"].append(f"Cloudflare refused to say the zone's limits ({err})")
+        return row
     if not limits.enabled:
         row["notes"].append("firewall analytics are not enabled for this zone")
         return row
@@ -291,11 +322,17 @@ async def read_zone(
         )
         start = oldest
     row["from"], row["to"] = start.isoformat(), window.end.isoformat()
-    before = len(tally.seen)
+    before = tally.zone_start = len(tally.seen)
     pending = _chunks(start, window.end, limits.max_duration)
-    limit = limits.max_page_size
-    while pending and not tally.full:
-        pending[:0] = await _read_chunk(api, zone, pending.pop(0), limit, tally)
+    limit = min(limits.max_page_size, MAX_PAGE)
+    refused: list[str] = []
+    try:
+        while pending and not tally.full:
+            pending[:0] = await _read_chunk(api, zone, pending.pop(0), limit, tally, refused)
+    except _ZoneRefusedError:
+        row["notes"].append(
+            f"Cloudflare refused part of the period, so the counts are a lower bound: {refused[-1]}"
+        )
     if tally.full:
         row["notes"].append(
             f"stopped after {tally.max_events:,} events (UNIFI_CLOUDFLARE_MAX_EVENTS); "
