@@ -442,3 +442,28 @@ def test_the_first_run_in_a_fresh_process_does_not_trip_the_loop_watchdog():
         cwd=Path(__file__).parents[3],
     )
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_a_dns_quota_narrows_to_what_cloudflare_answers_and_says_so():
+    """Gateway DNS refuses the week: the newer half is read and the rest is said, not hidden."""
+    fake = FakeCloudflare([])
+    original = fake._graphql
+    asked: list[str] = []
+
+    def quota_for_long(body: dict[str, Any]) -> dict[str, Any]:
+        if "gatewayResolverQueriesAdaptiveGroups" in body["query"]:
+            start = body["variables"]["filter"]["datetime_geq"]
+            asked.append(start)
+            if start < _iso(NOW - timedelta(days=2)):
+                return {
+                    "data": None,
+                    "errors": [{"message": "range too large", "extensions": {"code": "quota"}}],
+                }
+        return original(body)
+
+    fake._graphql = quota_for_long  # type: ignore[method-assign]
+    result = _fetch(fake, FetchWindow(NOW - timedelta(days=7), NOW))
+    dns = result.data["dns"]
+    assert dns["blocked"] == 37
+    assert len(asked) >= 2
+    assert any("earlier ones could not be read" in note for note in dns["notes"])

@@ -8,6 +8,7 @@ gets a sentence, not an error.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from unifi_scanner.integrations.cloudflare.client import (
@@ -56,6 +57,7 @@ THREAT_CATEGORIES: Final = (
 """Category words that mean a device tried to reach something harmful (a finding)."""
 
 _PART: Final = "Gateway DNS"
+_SHORTEST: Final = timedelta(hours=1)
 _LIMIT: Final = 1000
 _TOP: Final = 10
 
@@ -74,6 +76,39 @@ def _groups(data: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     accounts = data.get("viewer", {}).get("accounts") or []
     rows = accounts[0].get("gatewayResolverQueriesAdaptiveGroups") if accounts else None
     return [row for row in rows or [] if isinstance(row, dict)]
+
+
+async def _query(
+    api: CloudflareApi, account: Account, window: FetchWindow, notes: list[str]
+) -> Mapping[str, Any]:
+    """Ask for the blocks of ``window``; on a quota error, for the newer half, down to an hour.
+
+    What could not be asked for is said in ``notes``.
+    """
+    start = window.start
+    while True:
+        variables = {
+            "accountTag": account.id,
+            "limit": _LIMIT,
+            "filter": {
+                "datetime_geq": rfc3339(start),
+                "datetime_lt": rfc3339(window.end),
+                "resolverDecision_in": list(BLOCKED_DECISIONS),
+            },
+        }
+        try:
+            data = await api.graphql(DNS_QUERY, variables, permission=ACCOUNT_ANALYTICS, part=_PART)
+        except QuotaError:
+            if window.end - start <= _SHORTEST:
+                raise
+            start = window.end - (window.end - start) / 2
+            continue
+        if start > window.start:
+            notes.append(
+                f"{account.name}: Cloudflare answers DNS blocks only from "
+                f"{start:%Y-%m-%d %H:%M} UTC on; earlier ones could not be read."
+            )
+        return data
 
 
 async def read_dns(
@@ -98,17 +133,8 @@ async def read_dns(
     notes: list[str] = []
     blocked = 0
     for account in accounts:
-        variables = {
-            "accountTag": account.id,
-            "limit": _LIMIT,
-            "filter": {
-                "datetime_geq": rfc3339(window.start),
-                "datetime_lt": rfc3339(window.end),
-                "resolverDecision_in": list(BLOCKED_DECISIONS),
-            },
-        }
         try:
-            data = await api.graphql(DNS_QUERY, variables, permission=ACCOUNT_ANALYTICS, part=_PART)
+            data = await _query(api, account, window, notes)
         except NotAvailableError:
             notes.append(f"{account.name} does not use Cloudflare Zero Trust Gateway DNS.")
             continue

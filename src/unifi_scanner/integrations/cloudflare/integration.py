@@ -8,7 +8,7 @@ computed from the section data, and a renderer of its own (``render``).
 from __future__ import annotations
 
 import heapq
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from unifi_scanner.errors import IntegrationMisconfiguredError
@@ -111,7 +111,7 @@ class CloudflareIntegration:
             token,
             base_url=section.base_url,
             timeout_s=section.timeout_s,
-            now=lambda: window.end,
+            now=lambda: window.end + timedelta(seconds=self.settle_s),
             transport=self._transport,
         ) as api:
             scope = await discover(api, section)
