@@ -222,10 +222,14 @@ def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
     allow_remote: Annotated[
         bool, typer.Option(help="Allow --host to name a non-loopback address.")
     ] = False,
+    cloudflare: Annotated[
+        bool, typer.Option(help="Also serve the local Cloudflare API (its demo scenario).")
+    ] = False,
 ) -> None:
     """Run the simulated UniFi controller in the foreground until Ctrl-C.
 
-    Any of --devices, --clients, --events-per-day, --days serves a generated site.
+    Any of --devices, --clients, --events-per-day, --days serves a generated site;
+    --cloudflare also serves the local Cloudflare API on another port.
     """
     configure_logging(level="INFO", fmt="console")
     try:
@@ -246,6 +250,7 @@ def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
                 days=days,
                 seed=seed,
                 allow_remote=allow_remote,
+                cloudflare=cloudflare,
             )
         )
     except ScannerError as err:

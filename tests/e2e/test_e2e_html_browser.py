@@ -6,13 +6,21 @@ import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from unifi_scanner import app
 from unifi_scanner.analysis import Finding, Severity
 from unifi_scanner.collect import ControllerInfo, Flavour, Site, Snapshot, Window
-from unifi_scanner.integrations import IntegrationResults
+from unifi_scanner.config import CloudflareSettings
+from unifi_scanner.integrations import IntegrationResults, IntegrationSection, IntegrationStatus
+from unifi_scanner.integrations.cloudflare.render import CloudflareSectionRenderer
 from unifi_scanner.reports import build_report, render_html
+from unifi_scanner.simulator.cloudflare import CloudflareConfig, CloudflareServer
+
+from .conftest import frozen_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -84,3 +92,65 @@ def test_html_report_renders_and_keeps_hostile_names_inert(tmp_path):
     assert "<script" not in dom.lower()
     assert "Main office" in dom
     assert "Check its power." in dom
+
+
+async def test_the_cloudflare_section_renders_in_the_browser(settings, tmp_path):
+    """A scan with the local Cloudflare API: its section shows in Chromium, tables and all."""
+    chromium = _chromium()
+    async with CloudflareServer(CloudflareConfig(now=frozen_now)) as cf:
+        section = CloudflareSettings(api_token=SecretStr(cf.token), base_url=cf.base_url)
+        configured = settings.model_copy(update={"cloudflare": section})
+        (outcome,) = await app.run_once(configured, now=frozen_now)
+    page = next(Path(p) for p in outcome.files if p.endswith(".html"))
+
+    dom = _dump_dom(chromium, page.as_uri(), tmp_path / "profile")
+
+    body = dom.split("<body", 1)[1]
+    for shown in (
+        "Cloudflare",
+        "Tunnels",
+        "old-lab",
+        "192.0.2.45",
+        "also at your UniFi gateway",
+        "WordPress - Brute force login attempt",
+        "malware-c2[.]example",
+    ):
+        assert shown in body, shown
+    assert "<script" not in dom.lower()
+
+
+def test_hostile_cloudflare_data_stays_inert_in_the_browser(tmp_path):
+    """Names from Cloudflare (tunnels, paths, domains) with markup show as text in Chromium."""
+    chromium = _chromium()
+    snapshot = Snapshot(
+        site=Site(id="s1", name="default", description="Main office"),
+        controller=ControllerInfo(flavour=Flavour.UNIFI_OS, version="9.0.114"),
+        window=Window(start=datetime(2026, 11, 25, 12, tzinfo=UTC), end=NOW),
+    )
+    data = {
+        "tunnels": {"tunnels": [{"name": HOSTILE, "status": "down", "colos": [HOSTILE]}]},
+        "waf": {
+            "events": 1,
+            "zones": [{"name": HOSTILE, "notes": [HOSTILE]}],
+            "top_sources": [{"ip": "192.0.2.9", "top_path": HOSTILE, "stopped": 1, "total": 1}],
+            "top_rules": [{"rule": "r", "description": HOSTILE, "source": HOSTILE, "count": 1}],
+        },
+        "dns": {"available": True, "blocked": 1, "top_domains": [{"domain": HOSTILE, "count": 1}]},
+    }
+    section = IntegrationSection(
+        name="cloudflare",
+        display_name="Cloudflare",
+        success=True,
+        status=IntegrationStatus.OK,
+        data=data,
+    )
+    results = IntegrationResults((section,), renderers={"cloudflare": CloudflareSectionRenderer()})
+    report = build_report(snapshot, [], results, generated_at=NOW)
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+
+    dom = _dump_dom(chromium, page.as_uri(), tmp_path / "profile")
+
+    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]
+    assert dom.count("&lt;img src=x") >= 5, "every hostile name is shown as text"
+    assert "<img" not in dom.split("<body", 1)[1]

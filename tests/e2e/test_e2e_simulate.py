@@ -7,6 +7,7 @@ The test reads the announcement from its standard output (no sleeping), then sig
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+import cloudflare
 import pytest
 
 if TYPE_CHECKING:
@@ -28,11 +30,11 @@ TIMEOUT_S = 60.0
 READY = "Press Ctrl-C to stop."
 
 
-def _start(tmp: Path) -> subprocess.Popen[str]:
+def _start(tmp: Path, *extra: str) -> subprocess.Popen[str]:
     """Start ``unifi-scanner simulate`` with its temporary files under ``tmp``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIFI_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "unifi_scanner", "simulate", "--port", "0"],
+        [sys.executable, "-m", "unifi_scanner", "simulate", "--port", "0", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -79,3 +81,31 @@ def test_a_stop_signal_removes_the_temporary_directory_and_exits_cleanly(sig, tm
     assert list(tmp.iterdir()) == []
     assert "Traceback" not in stderr
     assert f"signal={sig.name}" in stderr
+
+
+def test_simulate_cloudflare_serves_the_local_cloudflare_api_to_the_sdk(tmp_path):
+    """``--cloudflare`` announces the local API's URL and token; the official SDK reads it."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(tmp, "--cloudflare")
+    try:
+        announced = _read_until_ready(proc)
+        urls = [line.split()[1] for line in announced if "(UNIFI_CLOUDFLARE_BASE_URL)" in line]
+        tokens = [line.split()[1] for line in announced if "(UNIFI_CLOUDFLARE_API_TOKEN)" in line]
+        assert len(urls) == len(tokens) == 1, announced
+
+        async def read() -> list[str]:
+            async with cloudflare.AsyncCloudflare(
+                api_token=tokens[0], base_url=urls[0], max_retries=0
+            ) as sdk:
+                return [zone.name async for zone in sdk.zones.list()]
+
+        assert asyncio.run(read()) == ["example.com", "example.net"]
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=TIMEOUT_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr

@@ -37,23 +37,38 @@ async def run_demo(
 ) -> ScanOutcome:
     """Start the simulated controller on loopback (TLS, throw-away CA) and scan it once.
 
-    The demo keeps no state between runs: every demo shows the whole scenario.
+    A local Cloudflare API starts next to it and the Cloudflare integration is pointed at it,
+    so the demo report has a Cloudflare section. The demo keeps no state between runs: every
+    demo shows the whole scenario.
     """
+    from pydantic import SecretStr  # noqa: PLC0415
+
+    from unifi_scanner.config import CloudflareSettings  # noqa: PLC0415
     from unifi_scanner.simulator import SimulatorConfig, SimulatorServer  # noqa: PLC0415
+    from unifi_scanner.simulator.cloudflare import (  # noqa: PLC0415
+        CloudflareConfig,
+        CloudflareServer,
+    )
 
     if network not in {9, 10}:
         raise ConfigError("network must be 9 or 10", (("network", "option", "not 9 or 10"),))
     generation: Literal[9, 10] = 10 if network == 10 else 9  # noqa: PLR2004
     config = SimulatorConfig(flavour=flavour, network=generation, scenario=scenario, now=now)
     with tempfile.TemporaryDirectory(prefix="unifi-scanner-demo-") as tmp:
-        async with SimulatorServer(config, tls=True) as server:
+        async with (
+            SimulatorServer(config, tls=True) as server,
+            CloudflareServer(CloudflareConfig(now=now)) as cloudflare,
+        ):
             demo_settings = settings.model_copy(
                 update={
+                    "cloudflare": CloudflareSettings(
+                        api_token=SecretStr(cloudflare.token), base_url=cloudflare.base_url
+                    ),
                     "host": server.host,
                     "port": server.port,
                     "flavour": flavour,
                     "username": config.username,
-                    "password": _secret(config.password),
+                    "password": SecretStr(config.password),
                     "api_key": None,
                     "site": "default",
                     "verify_ssl": True,
@@ -64,12 +79,6 @@ async def run_demo(
             )
             outcomes = await run_once(demo_settings, now=now, registry=registry)
     return outcomes[0]
-
-
-def _secret(value: str) -> object:
-    from pydantic import SecretStr  # noqa: PLC0415
-
-    return SecretStr(value)
 
 
 async def simulate(
@@ -89,6 +98,7 @@ async def simulate(
     days: float | None = None,
     seed: int = 1,
     allow_remote: bool = False,
+    cloudflare: bool = False,
 ) -> None:
     """Serve the simulated controller in the foreground until cancelled or asked to stop.
 
@@ -96,12 +106,14 @@ async def simulate(
     directory (the throw-away CA and the server's private key) is removed.
     Binds loopback only, unless ``host`` names another address and ``allow_remote`` is set.
     Any of ``devices``, ``clients``, ``events_per_day``, ``days`` serves the generated site
-    (``simulator.generated_config``) instead of ``scenario``.
+    (``simulator.generated_config``) instead of ``scenario``. ``cloudflare`` also serves the
+    local Cloudflare API (its ``demo`` scenario) on another port of the same host.
 
     Raises:
         ConfigError: ``network`` is not 9 or 10, or ``host`` is not loopback without
             ``allow_remote``.
     """
+    import contextlib  # noqa: PLC0415
     import ipaddress  # noqa: PLC0415
 
     from unifi_scanner.simulator import (  # noqa: PLC0415
@@ -112,6 +124,7 @@ async def simulate(
         SimulatorServer,
         generated_config,
     )
+    from unifi_scanner.simulator.cloudflare import CloudflareConfig, CloudflareServer  # noqa: PLC0415
 
     if network not in {9, 10}:
         raise ConfigError("network must be 9 or 10", (("network", "option", "not 9 or 10"),))
@@ -155,7 +168,10 @@ async def simulate(
             )
     stop = asyncio.Event()
     with stop_on_signals(asyncio.get_running_loop(), stop) as received:
-        async with SimulatorServer(config, tls=tls, host=host, port=port) as server:
+        async with contextlib.AsyncExitStack() as stack:
+            server = await stack.enter_async_context(
+                SimulatorServer(config, tls=tls, host=host, port=port)
+            )
             announce(
                 f"Simulated UniFi controller ({flavour}, Network {network}, scenario {scenario})"
             )
@@ -167,6 +183,14 @@ async def simulate(
                 announce(f"  CA:       {server.ca_pem_path}  (UNIFI_CA_BUNDLE)")
                 announce(f"  SHA-256:  {server.cert_fingerprint}  (UNIFI_TLS_FINGERPRINT)")
             announce(f"  faults:   {server.base_url}{CONTROL_PREFIX}/faults  (no authentication)")
+            if cloudflare:
+                api = await stack.enter_async_context(
+                    CloudflareServer(CloudflareConfig(seed=seed), host=host)
+                )
+                announce("Local Cloudflare API (scenario demo)")
+                announce(f"  URL:      {api.base_url}  (UNIFI_CLOUDFLARE_BASE_URL)")
+                announce(f"  token:    {api.token}  (UNIFI_CLOUDFLARE_API_TOKEN)")
+                announce(f"  faults:   {api.control_url}/faults  (no authentication)")
             announce("Press Ctrl-C to stop.")
             await stop.wait()
     _log.info("simulator stopped", signal=received[0].name if received else None)

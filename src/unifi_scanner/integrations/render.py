@@ -14,11 +14,18 @@ import jinja2
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from unifi_scanner.integrations.base import IntegrationSection
 
-__all__ = ["DEFAULT_RENDERER", "DefaultSectionRenderer", "md_escape", "section_note"]
+__all__ = [
+    "DEFAULT_RENDERER",
+    "DefaultSectionRenderer",
+    "defang",
+    "md_escape",
+    "section_note",
+    "text_table",
+]
 
 _ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _HTML: Final = _ENV.from_string(
@@ -57,6 +64,48 @@ def md_escape(text: str) -> str:
     flat = _WHITESPACE.sub(" ", text).strip()
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+_CELL_WIDTH: Final = 44
+
+
+def _fit(cell: str) -> str:
+    flat = _WHITESPACE.sub(" ", cell).strip()
+    return flat if len(flat) <= _CELL_WIDTH else flat[: _CELL_WIDTH - 1] + "…"
+
+
+def text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  "
+) -> list[str]:
+    """Return a plain-text table: a header, a rule, aligned columns; long cells shortened.
+
+    Args:
+        header: the column names.
+        rows: the rows (as many cells as the header).
+        indent: what each line starts with.
+
+    Returns:
+        The lines (none when there are no rows).
+    """
+    if not rows:
+        return []
+    table = [[_fit(str(cell)) for cell in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = [
+        indent + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in table
+    ]
+    lines.insert(1, indent + "  ".join("-" * width for width in widths))
+    return [line.rstrip() for line in lines]
+
+
+def defang(name: str) -> str:
+    """Return a harmful domain or URL that no mail client or viewer turns into a link.
+
+    ``login-paypa1.example`` becomes ``login-paypa1[.]example``; ``http`` becomes ``hxxp``.
+    """
+    text = name.replace("http://", "hxxp://").replace("https://", "hxxps://")
+    return text.replace(".", "[.]")
 
 
 class DefaultSectionRenderer:

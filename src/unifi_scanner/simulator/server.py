@@ -10,7 +10,7 @@ import socket
 import ssl
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import trustme
 import uvicorn
@@ -27,12 +27,19 @@ if TYPE_CHECKING:
 
     from unifi_scanner.simulator.state import SimulatorState
 
-__all__ = ["SimulatorServer", "run_forever"]
+__all__ = [
+    "LoopbackServer",
+    "QuietServer",
+    "SimulatorServer",
+    "bind_socket",
+    "run_forever",
+    "start_uvicorn",
+]
 
 logger = logging.getLogger(__name__)
 
 
-class _Server(uvicorn.Server):
+class QuietServer(uvicorn.Server):
     """uvicorn without its own SIGINT/SIGTERM handlers: whoever runs the simulator stops it.
 
     uvicorn's handlers would stop the server and then raise the signal again once it is down,
@@ -46,7 +53,77 @@ class _Server(uvicorn.Server):
         yield
 
 
-class SimulatorServer:
+class LoopbackServer:
+    """A Starlette app served by uvicorn on one socket, as an async context manager.
+
+    Args:
+        app: the application.
+        host: the address to bind.
+        port: the port to bind; ``0`` picks a free one (read it back from :attr:`port`).
+    """
+
+    what: ClassVar[str] = "the server"
+    """Its name in messages ("the simulator")."""
+
+    def __init__(self, app: Starlette, *, host: str, port: int) -> None:
+        self.app = app
+        self.host = host
+        self._requested_port = port
+        self._port: int | None = None
+        self._server: QuietServer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (only after start)."""
+        if self._port is None:
+            raise ScannerError(f"{self.what} is not running")
+        return self._port
+
+    @property
+    def running(self) -> bool:
+        """Whether it serves now."""
+        return self._server is not None
+
+    async def _serve(self, certfile: str | None = None, keyfile: str | None = None) -> None:
+        """Bind the socket, start uvicorn and wait until it accepts connections."""
+        sock = bind_socket(self.host, self._requested_port, self.what)
+        self._port = sock.getsockname()[1]
+        self._server, self._task = await start_uvicorn(
+            self.app, sock, certfile=certfile, keyfile=keyfile, what=self.what
+        )
+
+    async def _shutdown(self) -> None:
+        """Stop uvicorn (its open requests finish first)."""
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+        self._server = self._task = None
+
+    async def start(self) -> None:
+        """Start serving."""
+        await self._serve()
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        await self._shutdown()
+
+    async def __aenter__(self) -> Self:
+        """Start serving."""
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop serving."""
+        await self.stop()
+
+
+class SimulatorServer(LoopbackServer):
     """The simulator served by uvicorn on a real socket (an ephemeral port by default).
 
     Use it as an async context manager::
@@ -61,6 +138,8 @@ class SimulatorServer:
         port: the port to bind; ``0`` picks a free one (read it back from :attr:`port`).
     """
 
+    what = "the simulator"
+
     def __init__(
         self,
         config: SimulatorConfig | None = None,
@@ -70,13 +149,8 @@ class SimulatorServer:
         port: int = 0,
     ) -> None:
         self.config = config or SimulatorConfig()
-        self.app: Starlette = create_app(self.config)
+        super().__init__(create_app(self.config), host=host, port=port)
         self.tls = tls
-        self.host = host
-        self._requested_port = port
-        self._port: int | None = None
-        self._server: _Server | None = None
-        self._task: asyncio.Task[None] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.ca_pem: bytes | None = None
         self.ca_pem_path: Path | None = None
@@ -87,13 +161,6 @@ class SimulatorServer:
         """The running simulator's mutable state (faults, sessions, site, websockets)."""
         state: SimulatorState = self.app.state.sim
         return state
-
-    @property
-    def port(self) -> int:
-        """The bound port (only after start)."""
-        if self._port is None:
-            raise ScannerError("the simulator is not running")
-        return self._port
 
     @property
     def base_url(self) -> str:
@@ -141,38 +208,11 @@ class SimulatorServer:
 
     async def start(self) -> None:
         """Bind the socket, start uvicorn and wait until it accepts connections."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Accepted connections inherit this: without it every small reply waits for a delayed ACK.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            sock.bind((self.host, self._requested_port))
-        except OSError as err:
-            sock.close()
-            raise ScannerError(
-                f"cannot bind the simulator to {self.host}:{self._requested_port}: {err}"
-            ) from err
-        self._port = sock.getsockname()[1]
         certfile = keyfile = None
         if self.tls:
             self._tmp = tempfile.TemporaryDirectory(prefix="unifi-sim-")
             certfile, keyfile = self._certificates(Path(self._tmp.name))
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            lifespan="off",
-            ws="websockets-sansio",
-            ssl_certfile=certfile,
-            ssl_keyfile=keyfile,
-            timeout_graceful_shutdown=2,
-        )
-        self._server = _Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()
-                raise ScannerError("the simulator stopped while starting")
-            await asyncio.sleep(0.005)
+        await self._serve(certfile, keyfile)
         logger.info(
             "simulated UniFi controller at %s (%s, Network %s, scenario %s); user %r password %r",
             self.base_url,
@@ -185,29 +225,81 @@ class SimulatorServer:
 
     async def stop(self) -> None:
         """Close open websockets, stop uvicorn and remove the certificate files."""
-        if self._server is not None and self._task is not None:
+        if self.running:
             self.state.broadcast("drop", "")
             self.state.book.release()  # requests held by a "hang" fault answer now
-            self._server.should_exit = True
-            await self._task
-        self._server = self._task = None
+        await self._shutdown()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
 
-    async def __aenter__(self) -> Self:
-        """Start serving."""
-        await self.start()
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stop serving."""
-        await self.stop()
+def bind_socket(host: str, port: int, what: str) -> socket.socket:
+    """A listening-ready TCP socket bound to ``host:port`` (``0``: any free port).
+
+    Args:
+        host: the address.
+        port: the port.
+        what: the server's name for the error message.
+
+    Returns:
+        The bound socket (``TCP_NODELAY``: small replies do not wait for a delayed ACK).
+
+    Raises:
+        ScannerError: the address cannot be bound.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: without it every small reply waits for a delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise ScannerError(f"cannot bind {what} to {host}:{port}: {err}") from err
+    return sock
+
+
+async def start_uvicorn(
+    app: Starlette,
+    sock: socket.socket,
+    *,
+    what: str,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+) -> tuple[QuietServer, asyncio.Task[None]]:
+    """Serve ``app`` on ``sock`` with uvicorn and wait until it accepts connections.
+
+    Args:
+        app: the application.
+        sock: a bound socket (:func:`bind_socket`).
+        what: the server's name for the error message.
+        certfile: the certificate chain (PEM) to serve TLS with.
+        keyfile: its private key.
+
+    Returns:
+        The server and the task serving it (set ``should_exit`` and await the task to stop).
+
+    Raises:
+        ScannerError: the server stopped while starting.
+    """
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan="off",
+        ws="websockets-sansio",
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        timeout_graceful_shutdown=2,
+    )
+    server = QuietServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+            raise ScannerError(f"{what} stopped while starting")
+        await asyncio.sleep(0.005)
+    return server, task
 
 
 async def run_forever(

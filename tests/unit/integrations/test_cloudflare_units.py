@@ -10,11 +10,7 @@ from pydantic import SecretStr
 
 from unifi_scanner.analysis import Severity
 from unifi_scanner.config import CloudflareSettings, Settings
-from unifi_scanner.errors import (
-    ConfigError,
-    IntegrationMisconfiguredError,
-    IntegrationTransientError,
-)
+from unifi_scanner.errors import ConfigError, IntegrationMisconfiguredError
 from unifi_scanner.integrations import (
     IntegrationSection,
     IntegrationStatus,
@@ -24,6 +20,7 @@ from unifi_scanner.integrations import (
 from unifi_scanner.integrations.classify import ErrorClass
 from unifi_scanner.integrations.cloudflare import CloudflareIntegration, CloudflareSectionRenderer
 from unifi_scanner.integrations.cloudflare.client import (
+    BudgetError,
     CloudflareAnswerError,
     MissingPermissionError,
     NotAvailableError,
@@ -127,7 +124,7 @@ def test_findings_from_data():
     [
         (
             {"message": "rate limiter budget depleted", "extensions": {"code": "budget"}},
-            IntegrationTransientError,
+            BudgetError,
         ),
         (
             {"message": "cannot request data older than 259200s", "extensions": {"code": "quota"}},

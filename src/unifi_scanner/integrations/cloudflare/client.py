@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "MAX_QUERIES",
     "NAME",
+    "BudgetError",
     "CloudflareAnswerError",
     "CloudflareApi",
     "MissingPermissionError",
@@ -53,6 +55,18 @@ DEFAULT_BASE_URL: Final = "https://api.cloudflare.com/client/v4"
 ZONE_ANALYTICS: Final = "Zone Analytics Read"
 ACCOUNT_ANALYTICS: Final = "Account Analytics Read"
 TUNNEL_READ: Final = "Cloudflare Tunnel Read"
+
+
+MAX_QUERIES: Final = 240
+"""GraphQL queries one run may send: Cloudflare allows 300 per 5 minutes to a user."""
+
+
+class BudgetError(IntegrationTransientError):
+    """Cloudflare's GraphQL rate limit (``budget``), or this run's :data:`MAX_QUERIES`, is spent.
+
+    Raised on a run's first query, the runner retries; after data came in, the parts keep
+    what they read and say what is missing.
+    """
 
 
 class MissingPermissionError(IntegrationMisconfiguredError):
@@ -161,6 +175,7 @@ class CloudflareApi:
         self.sdk = sdk
         self.now = now
         self.queries = 0
+        self.answered = 0
 
     def errors(self, permission: str, part: str) -> contextlib.AbstractContextManager[None]:
         """Return the context manager that translates SDK errors for one call."""
@@ -187,6 +202,11 @@ class CloudflareApi:
             IntegrationTransientError: rate limited (``budget``), or the API failed.
             CloudflareAnswerError: any other GraphQL error (a bug: logged loudly).
         """
+        if self.queries >= MAX_QUERIES:
+            raise BudgetError(
+                f"this run's allowance of {MAX_QUERIES} Cloudflare GraphQL queries is used up",
+                integration=NAME,
+            )
         self.queries += 1
         with self.errors(permission, part):
             answer = await self.sdk.post(
@@ -202,6 +222,7 @@ class CloudflareApi:
         data = answer.get("data")
         if not isinstance(data, dict):
             raise CloudflareAnswerError("Cloudflare GraphQL answered without data")
+        self.answered += 1
         return data
 
 
@@ -211,9 +232,7 @@ def _graphql_error(errors: list[Any], permission: str, part: str) -> Exception:
     code = _codes(first)
     lowered = message.lower()
     if code == "budget" or "budget" in lowered:
-        return IntegrationTransientError(
-            f"Cloudflare GraphQL rate limit on {part} ({message})", integration=NAME
-        )
+        return BudgetError(f"Cloudflare GraphQL rate limit on {part} ({message})", integration=NAME)
     if code == "quota":
         return QuotaError(message)
     if "authenticated" in lowered or "authentication" in lowered:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from unifi_scanner.integrations.cloudflare.client import (
     ACCOUNT_ANALYTICS,
+    BudgetError,
     NotAvailableError,
     QuotaError,
     rfc3339,
@@ -140,6 +141,11 @@ async def read_dns(
             continue
         except QuotaError as err:
             notes.append(f"{account.name}: Cloudflare refused the DNS query ({err}).")
+            continue
+        except BudgetError as err:
+            if not api.answered:
+                raise
+            notes.append(f"{account.name}: not read ({err}).")
             continue
         available = True
         rows = list(_groups(data))

@@ -11,6 +11,7 @@ from statistics import median
 from typing import TYPE_CHECKING, Any, Final
 
 from unifi_scanner.analysis import Finding, Severity
+from unifi_scanner.integrations.render import defang
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -219,7 +220,7 @@ def _dns_findings(dns: Mapping[str, Any]) -> list[Finding]:
             f"{threat.get('category')} ({threat.get('count')})"
         )
     where = "; ".join(f"{loc}: {', '.join(cats)}" for loc, cats in by_location.items())
-    domains = ", ".join(str(d.get("domain")) for d in (dns.get("threat_domains") or [])[:3])
+    domains = ", ".join(defang(str(d.get("domain"))) for d in (dns.get("threat_domains") or [])[:3])
     places = ", ".join(by_location)
     return [
         Finding(

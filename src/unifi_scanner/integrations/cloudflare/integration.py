@@ -13,13 +13,19 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from unifi_scanner.errors import IntegrationMisconfiguredError
 from unifi_scanner.integrations.base import IntegrationResult
-from unifi_scanner.integrations.cloudflare.client import NAME, MissingPermissionError, open_api
+from unifi_scanner.integrations.cloudflare.client import (
+    ACCOUNT_ANALYTICS,
+    NAME,
+    TUNNEL_READ,
+    MissingPermissionError,
+    open_api,
+)
 from unifi_scanner.integrations.cloudflare.discovery import discover
 from unifi_scanner.integrations.cloudflare.dns import read_dns
 from unifi_scanner.integrations.cloudflare.findings import findings_of, spikes
 from unifi_scanner.integrations.cloudflare.render import CloudflareSectionRenderer
 from unifi_scanner.integrations.cloudflare.tunnels import read_tunnels
-from unifi_scanner.integrations.cloudflare.waf import WafTally, read_zone
+from unifi_scanner.integrations.cloudflare.waf import MAX_ADDRESSES, WafTally, read_zone
 from unifi_scanner.integrations.outcome import misconfigured_finding
 
 if TYPE_CHECKING:
@@ -142,12 +148,18 @@ class CloudflareIntegration:
             except MissingPermissionError as err:
                 refused.append(err)
                 data[key] = {"skipped": str(err)}
-        wanted = sum(1 for _, on, _ in parts if on)
-        if refused and len(refused) == wanted:
-            raise IntegrationMisconfiguredError(
-                "Cloudflare: " + "; ".join(str(err) for err in refused), integration=NAME
-            )
         problems = [str(err) for err in refused]
+        blind = [] if scope.accounts else [key for key, on, _ in parts[:2] if on]
+        if blind:
+            problems.append(
+                "the API token sees no Cloudflare account, so tunnels and Gateway DNS cannot be "
+                f"read (they need {TUNNEL_READ} and {ACCOUNT_ANALYTICS} on the account)"
+            )
+        wanted = sum(1 for _, on, _ in parts if on)
+        if problems and len(refused) + len(blind) == wanted:
+            raise IntegrationMisconfiguredError(
+                "Cloudflare: " + "; ".join(problems), integration=NAME
+            )
         problems += [f"the zone {zone} is not visible to the API token" for zone in scope.missing]
         findings = list(findings_of(data, section))
         if problems:
@@ -179,7 +191,12 @@ class CloudflareIntegration:
             "by_action": _top(tally.actions.most_common(_TOP), "action"),
             "by_source": _top(tally.sources.most_common(_TOP), "source"),
             "top_rules": [
-                {"rule": rule, "source": source, "count": count}
+                {
+                    "rule": rule,
+                    "description": tally.rule_names.get(rule) or None,
+                    "source": source,
+                    "count": count,
+                }
                 for (rule, source), count in tally.rules.most_common(_TOP)
             ],
             "top_sources": [
@@ -201,7 +218,7 @@ class CloudflareIntegration:
                 for (host, path), count in tally.paths.most_common(_TOP)
             ],
             "spikes": spikes(tally.hourly, _covered(zones), self.settings),
-            "notes": list(tally.notes),
+            "notes": [*tally.notes, *_unlisted(tally)],
         }
 
 
@@ -215,6 +232,17 @@ def _top(items: list[tuple[str, int]], key: str) -> list[dict[str, Any]]:
 def _first(counter: Any) -> str | None:  # noqa: ANN401 (a Counter of str)
     common = counter.most_common(1)
     return str(common[0][0]) if common else None
+
+
+def _unlisted(tally: WafTally) -> list[str]:
+    if not tally.unlisted:
+        return []
+    return [
+        (
+            f"{tally.unlisted:,} events came from beyond the first {MAX_ADDRESSES:,} addresses: "
+            "they are in the totals, not in the per-address counts"
+        )
+    ]
 
 
 def _covered(zones: list[dict[str, Any]]) -> dict[str, tuple[datetime, datetime]]:

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, Final
 import jinja2
 from markupsafe import Markup
 
-from unifi_scanner.integrations.render import md_escape, section_note
+from unifi_scanner.integrations.render import defang, md_escape, section_note, text_table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from unifi_scanner.integrations.base import IntegrationSection
 
-__all__ = ["Block", "CloudflareSectionRenderer", "SectionView", "view_of"]
+__all__ = ["Block", "CloudflareSectionRenderer", "SectionView", "source_name", "view_of"]
 
 _ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _HTML: Final = _ENV.from_string(
@@ -64,6 +64,40 @@ class SectionView:
     note: str | None
     period: str
     blocks: list[Block]
+
+
+_SOURCES: Final = {
+    "asn": "IP access rules (network)",
+    "bic": "Browser integrity check",
+    "botfight": "Bot fight mode",
+    "country": "IP access rules (country)",
+    "dlp": "Data loss prevention",
+    "firewallcustom": "Custom rules",
+    "firewallmanaged": "Managed rules",
+    "firewallrules": "Firewall rules",
+    "hot": "Hotlink protection",
+    "ip": "IP access rules",
+    "iprange": "IP access rules (range)",
+    "l7ddos": "DDoS protection",
+    "ratelimit": "Rate limiting",
+    "securitylevel": "Security level",
+    "ualockdown": "User-agent blocking",
+    "uablock": "User-agent blocking",
+    "validation": "Invalid request",
+    "waf": "Managed rules (previous version)",
+    "zonelockdown": "Zone lockdown",
+    "apishield": "API Shield",
+    "apishieldschemavalidation": "API Shield schema validation",
+    "apishieldtokenvalidation": "API Shield token validation",
+    "sanitycheck": "Request sanity check",
+    "linkmaze": "AI Labyrinth",
+}
+"""Plain names of the security features a firewall event's ``source`` names."""
+
+
+def source_name(source: str) -> str:
+    """Return the plain name of an event's ``source`` (``firewallManaged`` → "Managed rules")."""
+    return _SOURCES.get(source.lower(), source)
 
 
 def _tunnels(part: Mapping[str, Any]) -> Block:
@@ -130,11 +164,15 @@ def _waf(part: Mapping[str, Any], correlated: Mapping[str, str]) -> list[Block]:
     if paths:
         blocks.append(Block("Most attacked paths", "", ("Host", "Path", "Stopped"), paths))
     rules = [
-        (str(r.get("source")), str(r.get("rule")), str(r.get("count")))
+        (
+            source_name(str(r.get("source"))),
+            str(r.get("description") or r.get("rule")),
+            str(r.get("count")),
+        )
         for r in part.get("top_rules") or []
     ]
     if rules:
-        blocks.append(Block("Rules that fired most", "", ("Source", "Rule id", "Events"), rules))
+        blocks.append(Block("Rules that fired most", "", ("Feature", "Rule", "Events"), rules))
     more = [
         f"{ip}: also at your UniFi gateway ({seen}), not among the top sources above."
         for ip, seen in correlated.items()
@@ -142,6 +180,10 @@ def _waf(part: Mapping[str, Any], correlated: Mapping[str, str]) -> list[Block]:
     ]
     blocks[0].lines.extend(more)
     return blocks
+
+
+def _domain(name: str, harmful: set[str]) -> str:
+    return f"{defang(name)} (harmful)" if name in harmful else name
 
 
 def _dns(part: Mapping[str, Any]) -> Block:
@@ -153,7 +195,11 @@ def _dns(part: Mapping[str, Any]) -> Block:
         return Block(title, lines=notes or ["No account uses Zero Trust Gateway DNS."])
     categories = ", ".join(f"{c['category']} {c['count']}" for c in part.get("by_category") or [])
     locations = ", ".join(f"{c['location']} {c['count']}" for c in part.get("by_location") or [])
-    rows = [(str(d.get("domain")), str(d.get("count"))) for d in part.get("top_domains") or []]
+    harmful = {str(d.get("domain")) for d in part.get("threat_domains") or []}
+    rows = [
+        (_domain(str(d.get("domain")), harmful), str(d.get("count")))
+        for d in part.get("top_domains") or []
+    ]
     lines = [f"By category: {categories}." if categories else "", *notes]
     if locations:
         lines.insert(1, f"By location: {locations}.")
@@ -194,7 +240,7 @@ class CloudflareSectionRenderer:
         for block in view.blocks:
             lines.append("")
             lines.append(f"{block.title}: {block.summary}" if block.summary else block.title)
-            lines.extend(f"  {' | '.join(row)}" for row in block.rows)
+            lines.extend(text_table(block.header, block.rows))
             lines.extend(f"  {line}" for line in block.lines)
         return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from unifi_scanner.integrations.cloudflare.client import (
     ZONE_ANALYTICS,
+    BudgetError,
     NotAvailableError,
     QuotaError,
     rfc3339,
@@ -51,7 +52,7 @@ EVENTS_QUERY: Final = """query WafEvents(
       firewallEventsAdaptive(filter: $filter, limit: $limit, orderBy: [datetime_DESC]) {
         action clientAsn clientASNDescription clientCountryName clientIP
         clientRequestHTTPHost clientRequestHTTPMethodName clientRequestPath clientRequestQuery
-        datetime rayName ruleId rulesetId source userAgent
+        datetime description rayName ruleId rulesetId source userAgent
       }
     }
   }
@@ -59,6 +60,9 @@ EVENTS_QUERY: Final = """query WafEvents(
 
 _PART: Final = "WAF events"
 _MAX_SPLITS: Final = 12
+_MAX_RULE_NAMES: Final = 1000
+MAX_ADDRESSES: Final = 20_000
+"""Client addresses tallied one by one; events from more are counted in the totals only."""
 MAX_PAGE: Final = 2000
 """Rows asked for per query at most: a page is counted in one synchronous step."""
 _MARGIN: Final = timedelta(minutes=1)
@@ -144,12 +148,17 @@ class WafTally:
     actions: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
     rules: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rule_names: dict[str, str] = field(default_factory=dict)
     hosts: Counter[str] = field(default_factory=Counter)
     paths: Counter[tuple[str, str]] = field(default_factory=Counter)
     clients: dict[str, _Client] = field(default_factory=dict)
     zone_classes: dict[str, Counter[str]] = field(default_factory=dict)
     hourly: dict[str, Counter[datetime]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    stopped: str | None = None
+    """Why reading stopped for every zone still to come (a spent query budget), if it did."""
+    unlisted: int = 0
+    """Events from addresses beyond :data:`MAX_ADDRESSES`: counted, but not per address."""
 
     def add(self, zone: Zone, row: Mapping[str, Any]) -> bool:
         """Count one event; False when it was seen already (same ``rayName``)."""
@@ -168,6 +177,8 @@ class WafTally:
         rule = str(row.get("ruleId") or "")
         if rule:
             self.rules[rule, source] += 1
+            if rule not in self.rule_names and len(self.rule_names) < _MAX_RULE_NAMES:
+                self.rule_names[rule] = _text(row.get("description")) or ""
         host = str(row.get("clientRequestHTTPHost") or zone.name)
         path = str(row.get("clientRequestPath") or "/")
         stopped = kind in {"blocked", "challenged"}
@@ -189,6 +200,9 @@ class WafTally:
             return
         client = self.clients.get(ip)
         if client is None:
+            if len(self.clients) >= MAX_ADDRESSES:
+                self.unlisted += 1
+                return
             client = self.clients[ip] = _Client()
         client.total += 1
         client.country = client.country or _text(row.get("clientCountryName"))
@@ -301,17 +315,36 @@ async def read_zone(
         ``{name, id, plan, from, to, events, notes}`` for the section.
     """
     row: dict[str, Any] = {"name": zone.name, "id": zone.id, "plan": zone.plan, "notes": []}
+    if tally.stopped is not None:
+        row["notes"].append(f"not read: {tally.stopped}")
+        return row
+    before = tally.zone_start = len(tally.seen)
+    try:
+        await _read_zone(api, zone, window, tally, row)
+    except BudgetError as err:
+        if not api.answered:
+            raise
+        tally.stopped = str(err)
+        row["notes"].append(f"reading stopped, the counts are a lower bound: {err}")
+    row["events"] = len(tally.seen) - before
+    row.update(tally.zone_classes.get(zone.name, Counter()))
+    return row
+
+
+async def _read_zone(
+    api: CloudflareApi, zone: Zone, window: FetchWindow, tally: WafTally, row: dict[str, Any]
+) -> None:
     try:
         limits = await _limits(api, zone)
     except NotAvailableError:
         row["notes"].append("the zone's plan does not include firewall analytics")
-        return row
+        return
     except QuotaError as err:
         row["notes"].append(f"Cloudflare refused to say the zone's limits ({err})")
-        return row
+        return
     if not limits.enabled:
         row["notes"].append("firewall analytics are not enabled for this zone")
-        return row
+        return
     start = window.start
     oldest = api.now() - limits.not_older_than + _MARGIN
     if start < oldest:
@@ -322,7 +355,6 @@ async def read_zone(
         )
         start = oldest
     row["from"], row["to"] = start.isoformat(), window.end.isoformat()
-    before = tally.zone_start = len(tally.seen)
     pending = _chunks(start, window.end, limits.max_duration)
     limit = min(limits.max_page_size, MAX_PAGE)
     refused: list[str] = []
@@ -338,6 +370,3 @@ async def read_zone(
             f"stopped after {tally.max_events:,} events (UNIFI_CLOUDFLARE_MAX_EVENTS); "
             "the counts are a lower bound"
         )
-    row["events"] = len(tally.seen) - before
-    row.update(tally.zone_classes.get(zone.name, Counter()))
-    return row
