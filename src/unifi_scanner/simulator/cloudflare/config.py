@@ -40,7 +40,8 @@ ACCOUNT_SETTINGS_READ = "Account Settings Read"
 CF_PERMISSIONS: frozenset[str] = frozenset(
     {ZONE_ANALYTICS_READ, ACCOUNT_ANALYTICS_READ, TUNNEL_READ, ZONE_READ, ACCOUNT_SETTINGS_READ}
 )
-"""Every permission the local API knows. Listing accounts and zones needs none of them."""
+"""Every permission the local API knows. A token lists the accounts when it has an account
+permission and the zones when it has a zone permission (Zone Read or Zone Analytics Read)."""
 
 CF_SCENARIOS: tuple[str, ...] = ("demo", "empty", "generated")
 """The scenarios of the local Cloudflare API (``data/cloudflare/<name>.json``); ``demo`` first."""

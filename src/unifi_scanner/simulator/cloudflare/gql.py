@@ -482,6 +482,26 @@ def _dns_value(moment: int, row: JsonObject, name: str) -> Any:  # noqa: ANN401 
     return dimension(moment, row, name)
 
 
+_FIELDS_OF: Final[dict[Callable[[int, JsonObject, str], Any], frozenset[str]]] = {
+    _waf_value: frozenset(WAF_FIELDS),
+    _dns_value: frozenset(DNS_DIMENSIONS),
+}
+"""The fields a dataset's filter may name, by the function that reads them."""
+
+
+def _check_filter(filter_: JsonObject, fields: frozenset[str]) -> None:
+    """Refuse a filter naming a field the dataset does not have (before any row is read)."""
+    for key, value in filter_.items():
+        if key in {"AND", "OR"}:
+            for part in value if isinstance(value, list) else [value]:
+                if isinstance(part, dict):
+                    _check_filter(part, fields)
+            continue
+        name, _ = _split(key)
+        if not name.startswith("datetime") and name not in fields:
+            raise _InvalidQueryError(f'unknown filter field "{key}"')
+
+
 def _select(  # noqa: PLR0917 - the query's parts, each named at the two call sites
     context: GraphQLContext,
     series: Series,
@@ -495,6 +515,7 @@ def _select(  # noqa: PLR0917 - the query's parts, each named at the two call si
     filter_ = arguments.get("filter") or {}
     if not isinstance(filter_, dict):
         raise _InvalidQueryError("filter must be an input object")
+    _check_filter(filter_, _FIELDS_OF[value_of])
     start, end = _range(context, filter_, limits)
     for moment, row in series.scan(key, start, end, descending=descending):
         if _matches(filter_, moment, row, value_of):
@@ -567,6 +588,9 @@ def _groups(  # noqa: PLR0917 - one builder for the zone's and the account's gro
             raise _InvalidQueryError(f'unknown field "{child.name.value}" on {node.name.value}')
         outputs.append(child)
     names = [d.name.value for d in dimensions]
+    unknown = [name for name in names if name not in _FIELDS_OF[value_of]]
+    if unknown:
+        raise _InvalidQueryError(f'unknown field "{unknown[0]}" on {node.name.value} dimensions')
     grouped = group(
         _select(context, series, key, arguments, limits, value_of, descending=False),
         names,

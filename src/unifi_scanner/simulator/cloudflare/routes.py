@@ -320,7 +320,8 @@ def _rest_refusal(state: CloudflareState, token: TokenSpec, *, verify: bool) -> 
     """A REST request over the rate limit (429, ``retry-after``) or with a dead token (401)."""
     wait = state.rest_budget.spend(state.config.now().timestamp())
     if wait is None and state.take("rate_limit"):
-        wait = float(state.faults.retry_after_s or state.config.retry_after_s)
+        chosen = state.faults.retry_after_s
+        wait = float(state.config.retry_after_s if chosen is None else chosen)
     if wait is not None:
         return _error(
             _TOO_MANY,
@@ -393,7 +394,13 @@ async def _control_faults(request: Request) -> Response:
 
 
 async def _unknown(request: Request) -> Response:
+    state: CloudflareState = request.app.state.cloudflare
+    if state.faults.down:
+        return _error(_UNAVAILABLE, 10000, "Service Unavailable")
     path = request.url.path.removeprefix(API_PREFIX)
+    fault = state.path_fault(path)
+    if fault is not None and fault.kind == "status":
+        return _error(fault.status, 10000, fault.message or reason(fault.status))
     return _error(
         _NOT_FOUND,
         7003,

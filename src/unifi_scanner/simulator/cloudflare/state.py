@@ -55,6 +55,7 @@ class Budget:
             self._times.popleft()
         if len(self._times) >= self.allowed:
             self._blocked_until = now_s + self.block_s
+            self._times.clear()  # after the block, a fresh window starts
             return float(self.block_s)
         self._times.append(now_s)
         return None
