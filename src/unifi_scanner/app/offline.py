@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis import Engine
@@ -9,8 +10,11 @@ from unifi_scanner.app.wiring import utc_now
 from unifi_scanner.collect import EventSpool, load_export
 from unifi_scanner.errors import ConfigError
 from unifi_scanner.integrations import (
+    Integration,
     IntegrationRegistry,
     IntegrationResults,
+    IntegrationRunner,
+    apply_notes,
     default_registry,
     integration_status,
 )
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from unifi_scanner.analysis import Finding
+    from unifi_scanner.collect import Snapshot
     from unifi_scanner.config import Settings
 
 __all__ = ["analyze_files", "integrations_status"]
@@ -33,8 +39,13 @@ def analyze_files(
     *,
     fmt: str = "text",
     now: Callable[[], datetime] = utc_now,
+    registry: IntegrationRegistry | None = None,
 ) -> str:
-    """Analyse exported controller JSON offline and return the rendered report."""
+    """Analyse exported controller JSON offline and return the rendered report.
+
+    The enrichers run here too (CyberSecure always; threat intelligence when configured);
+    sources such as Cloudflare do not: an export has no period of theirs to read.
+    """
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         message = f"--format must be one of {', '.join(sorted(RENDERERS))}, got {fmt!r}"
@@ -42,13 +53,37 @@ def analyze_files(
     snapshot = load_export(list(paths))
     try:
         findings = Engine(now=now).analyze(snapshot)
+        results = asyncio.run(_enriched(snapshot, tuple(findings), settings, now, registry))
         report = build_report(
-            snapshot, findings, IntegrationResults(), generated_at=now(), timezone=settings.timezone
+            snapshot,
+            apply_notes(findings, results.notes),
+            results,
+            generated_at=now(),
+            timezone=settings.timezone,
         )
     finally:
         if isinstance(snapshot.events, EventSpool):
             snapshot.events.close()  # its temporary file goes now, not at garbage collection
     return renderer(report)
+
+
+async def _enriched(
+    snapshot: Snapshot,
+    findings: tuple[Finding, ...],
+    settings: Settings,
+    now: Callable[[], datetime],
+    registry: IntegrationRegistry | None,
+) -> IntegrationResults:
+    selection = (registry or default_registry()).select(settings)
+    enrichers = [i for i in selection.configured if not isinstance(i, Integration)]
+    if not enrichers:
+        return IntegrationResults()
+    store = SqliteStateStore(settings.state_path, now)
+    try:
+        runner = IntegrationRunner(enrichers, store=store, settings=settings, now=now)
+        return await runner.enrich(snapshot, findings)
+    finally:
+        store.close()
 
 
 def integrations_status(

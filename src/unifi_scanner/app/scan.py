@@ -45,6 +45,7 @@ from unifi_scanner.integrations import (
     IntegrationRegistry,
     IntegrationResults,
     IntegrationRunner,
+    apply_notes,
     correlate,
     default_registry,
 )
@@ -344,6 +345,7 @@ async def _locked_run(
                 plan=plans.get(collection.snapshot.site.name)
                 or _plan(state, collection.snapshot.site.name, settings, now()),
                 integration_results=integration_results,
+                runner=runner,
                 settings=settings,
                 store=state,
                 now=now,
@@ -374,6 +376,7 @@ async def _report_site(
     *,
     plan: _Plan,
     integration_results: IntegrationResults,
+    runner: IntegrationRunner,
     settings: Settings,
     store: StateStore,
     now: Callable[[], datetime],
@@ -392,6 +395,9 @@ async def _report_site(
     findings, integration_results = correlate(
         integration_results, snapshot, Engine(now=now).analyze(snapshot)
     )
+    enriched = await runner.enrich(snapshot, findings)
+    findings = apply_notes(findings, enriched.notes)
+    integration_results = integration_results.merged(enriched)
     report = build_report(
         snapshot, findings, integration_results, generated_at=now(), timezone=settings.timezone
     )

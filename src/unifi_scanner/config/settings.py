@@ -335,6 +335,10 @@ class Settings(BaseSettings):
     integrations_deadline_s: float = Field(default=60.0, gt=0)
     integrations_max_concurrency: int = Field(default=4, ge=1)
     cloudflare: CloudflareSettings | None = None
+    cybersecure: IntegrationSettings = Field(
+        default_factory=IntegrationSettings,
+        description="CyberSecure: on by default (it reads only the scan's own IPS data).",
+    )
 
     # reports and delivery
     output_dir: Path = Path("reports")

@@ -1,4 +1,4 @@
-"""Integrations: optional external sources, run in parallel with collection, each isolated.
+"""Integrations: optional sources (beside collection) and enrichers (after analysis), isolated.
 
 the ``app`` package wiring::
 
@@ -7,14 +7,21 @@ the ``app`` package wiring::
     runner = IntegrationRunner(
         selection.configured, skipped=selection.skipped, settings=settings, store=store, now=now
     )
-    results = await runner.run()  # concurrently with collection (asyncio.TaskGroup)
+    results = await runner.run()  # sources, concurrently with collection
+    # per site, after analysis and correlation:
+    enriched = await runner.enrich(snapshot, findings)
+    findings = apply_notes(findings, enriched.notes)
+    results = results.merged(enriched)
 """
 
 from __future__ import annotations
 
+from unifi_scanner.integrations.annotate import apply_notes
 from unifi_scanner.integrations.base import (
     BreakerState,
+    Enricher,
     FetchWindow,
+    FindingNote,
     Integration,
     IntegrationResult,
     IntegrationResults,
@@ -42,8 +49,10 @@ __all__ = [
     "AddressSighting",
     "BreakerState",
     "DefaultSectionRenderer",
+    "Enricher",
     "ErrorClass",
     "FetchWindow",
+    "FindingNote",
     "Integration",
     "IntegrationBreaker",
     "IntegrationClass",
@@ -60,6 +69,7 @@ __all__ = [
     "Selection",
     "SkippedIntegration",
     "StoreBreakerStorage",
+    "apply_notes",
     "classify",
     "correlate",
     "default_registry",

@@ -1,7 +1,10 @@
-"""The integration seam: the :class:`Integration` Protocol and the result types.
+"""The integration seam: the :class:`Integration` and :class:`Enricher` Protocols and results.
 
-An integration is an optional external source (Cloudflare, CyberSecure, …). The core only knows
-this Protocol; it never names a concrete integration.
+An integration is optional: a *source* (:class:`Integration`: Cloudflare) fetches data of its
+own, in parallel with the controller's collection; an *enricher* (:class:`Enricher`:
+CyberSecure, threat intelligence) reads the scan's snapshot and findings after analysis and adds
+what it knows. Both run under the same runner rules. The core only knows these Protocols; it
+never names a concrete integration.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ if TYPE_CHECKING:
 
     from markupsafe import Markup
 
-    from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.analysis.findings import Finding, Severity
+    from unifi_scanner.collect.models import Snapshot
 
 __all__ = [
     "BreakerState",
+    "Enricher",
     "FetchWindow",
+    "FindingNote",
     "Integration",
     "IntegrationResult",
     "IntegrationResults",
@@ -53,6 +59,64 @@ class Integration(Protocol):
     async def fetch(self, window: FetchWindow) -> IntegrationResult:
         """Fetch the data of ``window``. Must be genuinely async (no blocking I/O)."""
         ...
+
+
+@runtime_checkable
+class Enricher(Protocol):
+    """An optional integration that adds to a scan's own data, after analysis.
+
+    Registered, configured, timed out, retried and broken like an :class:`Integration`; it
+    runs once per site with that site's snapshot and findings.
+    """
+
+    @property
+    def name(self) -> str:
+        """Short, stable id (``cybersecure``)."""
+        ...
+
+    def is_configured(self) -> bool:
+        """Return True when enough settings are present to run."""
+        ...
+
+    def validate_config(self) -> str | None:
+        """Return a warning naming what is missing when only partly configured, else None."""
+        ...
+
+    async def enrich(
+        self, snapshot: Snapshot, findings: tuple[Finding, ...]
+    ) -> IntegrationResult | None:
+        """Read the snapshot and findings; return a section, or None when it has nothing to say.
+
+        Must be genuinely async (no blocking I/O); must not change ``snapshot`` or ``findings``
+        (notes on findings go in :attr:`IntegrationResult.notes`).
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingNote:
+    """What an enricher adds to one finding of the analysis.
+
+    Attributes:
+        rule: the finding's rule.
+        subject: the finding's subject (rule and subject name one finding: its fingerprint).
+        badges: short tags to add (``CyberSecure``).
+        evidence: lines to add to its evidence.
+        severity: raise the finding to this severity (never lowers it).
+        reason: why, when ``severity`` raises it (added to the evidence).
+    """
+
+    rule: str
+    subject: str
+    badges: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    severity: Severity | None = None
+    reason: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the finding it is about (``rule:subject``)."""
+        return f"{self.rule}:{self.subject}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +158,8 @@ class IntegrationResult:
         addresses: outside IP addresses the source saw, each with one line of what it saw
             (``blocked 63 requests to shop.example.com``); the scan calls out every address
             the UniFi data shows too (:func:`~unifi_scanner.integrations.correlate`).
+        notes: an enricher's additions to the analysis' findings (badges, evidence, a raised
+            severity), applied by :func:`~unifi_scanner.integrations.apply_notes`.
     """
 
     name: str
@@ -102,6 +168,7 @@ class IntegrationResult:
     error: str | None = None
     findings: tuple[Finding, ...] = ()
     addresses: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[FindingNote, ...] = ()
 
 
 class IntegrationStatus(enum.StrEnum):
@@ -223,11 +290,13 @@ class IntegrationResults:
             unconfigured ones).
         findings: findings the integrations raise about themselves (a refused token, …).
         renderers: each integration's own :class:`SectionRenderer`, by ``name``.
+        notes: the enrichers' additions to the analysis' findings.
     """
 
     sections: tuple[IntegrationSection, ...] = ()
     findings: tuple[Finding, ...] = ()
     renderers: Mapping[str, SectionRenderer] = field(default_factory=dict)
+    notes: tuple[FindingNote, ...] = ()
 
     @property
     def has_data(self) -> bool:
@@ -237,6 +306,15 @@ class IntegrationResults:
     def get_section(self, name: str) -> IntegrationSection | None:
         """Return the section of the integration called ``name``, if it ran."""
         return next((s for s in self.sections if s.name == name), None)
+
+    def merged(self, other: IntegrationResults) -> IntegrationResults:
+        """Return these sections, findings and renderers followed by ``other``'s."""
+        return IntegrationResults(
+            (*self.sections, *other.sections),
+            (*self.findings, *other.findings),
+            {**self.renderers, **other.renderers},
+            (*self.notes, *other.notes),
+        )
 
     def renderer_for(self, name: str) -> SectionRenderer:
         """Return the renderer of the integration called ``name``, or the default one."""

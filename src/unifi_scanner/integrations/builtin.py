@@ -8,10 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner.integrations.cloudflare import CloudflareIntegration
+from unifi_scanner.integrations.cybersecure import CyberSecureEnricher
 
 if TYPE_CHECKING:
     from unifi_scanner.integrations.registry import IntegrationClass
 
 __all__ = ["BUILTIN_INTEGRATIONS"]
 
-BUILTIN_INTEGRATIONS: Final[tuple[IntegrationClass, ...]] = (CloudflareIntegration,)
+BUILTIN_INTEGRATIONS: Final[tuple[IntegrationClass, ...]] = (
+    CloudflareIntegration,
+    CyberSecureEnricher,
+)

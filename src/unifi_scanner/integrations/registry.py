@@ -13,6 +13,7 @@ import structlog
 
 from unifi_scanner.config import IntegrationSettings
 from unifi_scanner.integrations.base import (
+    Enricher,
     Integration,
     IntegrationSection,
     IntegrationStatus,
@@ -88,7 +89,7 @@ class SkippedIntegration:
 class Selection:
     """The outcome of :meth:`IntegrationRegistry.select`."""
 
-    configured: tuple[Integration, ...]
+    configured: tuple[Integration | Enricher, ...]
     skipped: tuple[SkippedIntegration, ...]
 
 
@@ -159,7 +160,7 @@ class IntegrationRegistry:
         Returns:
             The configured integrations and the skipped ones with their reasons.
         """
-        configured: list[Integration] = []
+        configured: list[Integration | Enricher] = []
         skipped: list[SkippedIntegration] = []
         for name, cls in self._classes.items():
             display = display_name_of(cls, name)
@@ -174,7 +175,7 @@ class IntegrationRegistry:
                 configured.append(outcome)
         return Selection(tuple(configured), tuple(skipped))
 
-    def get_configured(self, settings: Settings) -> list[Integration]:
+    def get_configured(self, settings: Settings) -> list[Integration | Enricher]:
         """Return the integrations that are fully configured (see :meth:`select`).
 
         Args:
@@ -188,7 +189,7 @@ class IntegrationRegistry:
     @staticmethod
     def _instantiate(
         name: str, display: str, cls: IntegrationClass, settings: Settings
-    ) -> Integration | SkippedIntegration | None:
+    ) -> Integration | Enricher | SkippedIntegration | None:
         try:
             integration = cls(settings)
             _check_protocol(cls, integration)
@@ -205,8 +206,8 @@ class IntegrationRegistry:
 
 
 def _check_protocol(cls: IntegrationClass, integration: object) -> None:
-    if not isinstance(integration, Integration):
-        raise TypeError(f"{cls!r} does not implement the Integration protocol")
+    if not isinstance(integration, Integration | Enricher):
+        raise TypeError(f"{cls!r} implements neither the Integration nor the Enricher protocol")
 
 
 def _skip(name: str, display: str, status: IntegrationStatus, reason: str) -> SkippedIntegration:

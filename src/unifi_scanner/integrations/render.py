@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_RENDERER",
+    "Block",
+    "BlockSectionRenderer",
     "DefaultSectionRenderer",
+    "SectionView",
     "defang",
     "md_escape",
     "section_note",
@@ -28,6 +32,21 @@ __all__ = [
 ]
 
 _ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+_BLOCKS_HTML: Final = _ENV.from_string(
+    """{% if v.note %}<p class="integration-note">{{ v.note }}</p>{% endif %}
+{%- if v.period %}<p>{{ v.period }}</p>{% endif %}
+{%- for block in v.blocks %}
+<p><strong>{{ block.title }}</strong>{% if block.summary %}: {{ block.summary }}{% endif %}</p>
+{%- if block.rows %}
+<table class="grid" cellpadding="0" cellspacing="0"><tr>
+{%- for head in block.header %}<th>{{ head }}</th>{% endfor %}</tr>
+{%- for row in block.rows %}<tr>
+{%- for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}
+</table>
+{%- endif %}
+{%- for line in block.lines %}<p class="integration-note">{{ line }}</p>{% endfor %}
+{%- endfor %}"""
+)
 _HTML: Final = _ENV.from_string(
     """{% if note %}<p class="integration-note">{{ note }}</p>{% endif %}
 {%- if rows %}<table class="integration-data">
@@ -106,6 +125,78 @@ def defang(name: str) -> str:
     """
     text = name.replace("http://", "hxxp://").replace("https://", "hxxps://")
     return text.replace(".", "[.]")
+
+
+@dataclass(slots=True)
+class Block:
+    """One part of a section: a heading, a one-line summary, a table, notes (plain strings)."""
+
+    title: str
+    summary: str = ""
+    header: tuple[str, ...] = ()
+    rows: Sequence[tuple[str, ...]] = ()
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SectionView:
+    """A section as plain strings, shared by every format: a note, a period line, blocks."""
+
+    note: str | None
+    period: str
+    blocks: list[Block]
+
+
+class BlockSectionRenderer:
+    """Render a section as :class:`Block` s in every format; subclasses say what the blocks are.
+
+    Everything in a view is untrusted text: HTML goes through an autoescaping Jinja
+    environment, Markdown through :func:`md_escape`, text tables are aligned and shortened.
+    """
+
+    def view(self, section: IntegrationSection) -> SectionView:
+        """Return the section as blocks (override)."""
+        raise NotImplementedError
+
+    def text(self, section: IntegrationSection) -> str:
+        """Return the section as plain text (no heading)."""
+        view = self.view(section)
+        lines = [view.note] if view.note else []
+        if view.period:
+            lines.append(view.period)
+        for block in view.blocks:
+            lines.append("")
+            lines.append(f"{block.title}: {block.summary}" if block.summary else block.title)
+            lines.extend(text_table(block.header, block.rows))
+            lines.extend(f"  {line}" for line in block.lines)
+        return "\n".join(lines)
+
+    def markdown(self, section: IntegrationSection) -> str:
+        """Return the section as Markdown (no heading), every external text escaped."""
+        view = self.view(section)
+        parts = [f"_{md_escape(view.note)}_"] if view.note else []
+        if view.period:
+            parts.append(md_escape(view.period))
+        for block in view.blocks:
+            head = f"**{md_escape(block.title)}**"
+            parts.append(f"{head}: {md_escape(block.summary)}" if block.summary else head)
+            if block.rows:
+                table = [
+                    "| " + " | ".join(md_escape(h) for h in block.header) + " |",
+                    "|" + " --- |" * len(block.header),
+                ]
+                table += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in block.rows]
+                parts.append("\n".join(table))
+            parts.extend(f"- {md_escape(line)}" for line in block.lines)
+        return "\n\n".join(parts)
+
+    def html(self, section: IntegrationSection) -> Markup:
+        """Return the section as HTML (no heading), autoescaped."""
+        return Markup(_BLOCKS_HTML.render(v=self.view(section)))  # noqa: S704 (autoescaped by Jinja)
+
+    def json(self, section: IntegrationSection) -> Mapping[str, Any]:
+        """Return the section's data (:meth:`IntegrationSection.as_dict`)."""
+        return section.as_dict()
 
 
 class DefaultSectionRenderer:

@@ -2,9 +2,10 @@
 
 Per integration, outermost first: bulkhead (concurrency cap) → circuit breaker (persisted) →
 timeout (``asyncio.timeout``) → retries (stamina, transient errors only) → blocking-call
-watchdog → ``fetch()``. Around all of them, one deadline for the whole run. Every outcome
-becomes an :class:`IntegrationSection`; a failure falls back to the last good data, labelled
-with its age.
+watchdog → ``fetch()`` (a source) or ``enrich()`` (an enricher). Around all of them, one
+deadline for the whole run. Every outcome becomes an :class:`IntegrationSection`; a failure
+falls back to the last good data, labelled with its age. Sources run in :meth:`run`, alongside
+the collection; enrichers in :meth:`IntegrationRunner.enrich`, once per site after analysis.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import stamina
 import structlog
@@ -21,7 +22,9 @@ import structlog
 from unifi_scanner.errors import IntegrationTimeoutError, IntegrationUnavailableError
 from unifi_scanner.integrations.base import (
     BreakerState,
+    Enricher,
     FetchWindow,
+    Integration,
     IntegrationResult,
     IntegrationResults,
     IntegrationSection,
@@ -41,11 +44,12 @@ from unifi_scanner.integrations.registry import display_name_of, section_setting
 from unifi_scanner.integrations.watchdog import StepTimer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Coroutine, Iterable
 
     from unifi_scanner.analysis.findings import Finding
+    from unifi_scanner.collect.models import Snapshot
     from unifi_scanner.config import Settings
-    from unifi_scanner.integrations.base import Integration, SectionRenderer
+    from unifi_scanner.integrations.base import FindingNote, SectionRenderer
     from unifi_scanner.integrations.registry import SkippedIntegration
     from unifi_scanner.state.base import StateStore
 
@@ -97,7 +101,7 @@ class _BadResultError(Exception):
 class _Run:
     """Mutable bookkeeping of one integration within one run."""
 
-    integration: Integration
+    integration: Integration | Enricher
     name: str
     display_name: str
     policy: IntegrationPolicy
@@ -105,13 +109,20 @@ class _Run:
     started: float | None = None
     window: FetchWindow | None = None
     findings: list[Finding] = field(default_factory=list)
+    notes: list[FindingNote] = field(default_factory=list)
+
+    @property
+    def source(self) -> bool:
+        """True for a source (``fetch``), False for an enricher (``enrich``)."""
+        return isinstance(self.integration, Integration)
 
 
 class IntegrationRunner:
     """Run integrations in parallel, each isolated, and collect their sections.
 
     Args:
-        integrations: the configured integrations (``IntegrationRegistry.get_configured``).
+        integrations: the configured integrations, sources and enrichers
+            (``IntegrationRegistry.select(...).configured``).
         store: the state store (breakers, last good results, status).
         settings: per-integration sections and the run's deadline and concurrency cap.
         now: the wall clock (aware UTC).
@@ -127,7 +138,7 @@ class IntegrationRunner:
 
     def __init__(
         self,
-        integrations: Iterable[Integration],
+        integrations: Iterable[Integration | Enricher],
         *,
         store: StateStore,
         settings: Settings | None = None,
@@ -157,6 +168,7 @@ class IntegrationRunner:
         self._monotonic = monotonic
         self._renderers: dict[str, SectionRenderer] = dict(renderers or {})
         self._runs: list[_Run] = []
+        self._subject: tuple[Snapshot, tuple[Finding, ...]] | None = None
         for integration in integrations:
             name = integration.name
             policy = IntegrationPolicy.for_integration(settings, name)
@@ -184,19 +196,64 @@ class IntegrationRunner:
             run.breaker.reset()
 
     async def run(self) -> IntegrationResults:
-        """Run every integration once, within the deadline.
+        """Run every source once, within the deadline.
 
         Returns:
-            One section per integration (and per skipped one), in the order given.
+            One section per source (and per skipped integration), in the order given.
 
         Raises:
             asyncio.CancelledError: the run itself was cancelled; nothing is recorded.
         """
+        sections = [
+            section
+            for section in await self._run_all([run for run in self._runs if run.source])
+            if section is not None
+        ]
+        for skip in self._skipped:
+            section = skip.section()
+            save_status(self._store, section, self._now())
+            sections.append(section)
+        runs = [run for run in self._runs if run.source]
+        findings = tuple(finding for run in runs for finding in run.findings)
+        return IntegrationResults(tuple(sections), findings, dict(self._renderers))
+
+    async def enrich(self, snapshot: Snapshot, findings: tuple[Finding, ...]) -> IntegrationResults:
+        """Run every enricher once on one site's snapshot and findings, within the deadline.
+
+        Args:
+            snapshot: the site's scan.
+            findings: the analysis' findings (correlation included).
+
+        Returns:
+            One section per enricher that had something to say, their findings and their
+            notes on ``findings``.
+
+        Raises:
+            asyncio.CancelledError: the run itself was cancelled; nothing is recorded.
+        """
+        runs = [run for run in self._runs if not run.source]
+        for run in runs:
+            run.findings.clear()
+            run.notes.clear()
+        self._subject = (snapshot, findings)
+        try:
+            sections = [s for s in await self._run_all(runs) if s is not None]
+        finally:
+            self._subject = None
+        return IntegrationResults(
+            tuple(sections),
+            tuple(finding for run in runs for finding in run.findings),
+            {name: r for name, r in self._renderers.items() if name in {x.name for x in runs}},
+            tuple(note for run in runs for note in run.notes),
+        )
+
+    async def _run_all(self, runs: list[_Run]) -> list[IntegrationSection | None]:
+        """Run ``runs`` in parallel within the deadline; a section each (None: nothing to say)."""
         loop = asyncio.get_running_loop()
         bulkhead = asyncio.Semaphore(self._max_concurrency)
         tasks = {
             asyncio.create_task(self._run_one(run, bulkhead), name=f"integration:{run.name}"): run
-            for run in self._runs
+            for run in runs
         }
         try:
             done, pending = (
@@ -213,7 +270,7 @@ class IntegrationRunner:
             _, stuck = await asyncio.wait(pending, timeout=1.0)
             for task in stuck:
                 log.error("integration_ignored_cancellation", integration=tasks[task].name)
-        sections: list[IntegrationSection] = []
+        sections: list[IntegrationSection | None] = []
         for task, run in tasks.items():
             if task in done:
                 section = task.result()
@@ -223,12 +280,7 @@ class IntegrationRunner:
                 section = self._failed(run, Failure(IntegrationStatus.TIMEOUT, message), elapsed)
                 self._record(section)
             sections.append(section)
-        for skip in self._skipped:
-            section = skip.section()
-            save_status(self._store, section, self._now())
-            sections.append(section)
-        findings = tuple(finding for run in self._runs for finding in run.findings)
-        return IntegrationResults(tuple(sections), findings, dict(self._renderers))
+        return sections
 
     def window_for(self, name: str, now: datetime, settle_s: float = 0.0) -> FetchWindow:
         """Return the period integration ``name`` fetches in a run that starts at ``now``.
@@ -263,9 +315,10 @@ class IntegrationRunner:
             return FetchWindow(oldest, end)
         return FetchWindow(mark, end, resumed=True)
 
-    async def _run_one(self, run: _Run, bulkhead: asyncio.Semaphore) -> IntegrationSection:
+    async def _run_one(self, run: _Run, bulkhead: asyncio.Semaphore) -> IntegrationSection | None:
         loop = asyncio.get_running_loop()
-        run.window = self.window_for(run.name, self._now(), _settle_s(run.integration))
+        if run.source:
+            run.window = self.window_for(run.name, self._now(), _settle_s(run.integration))
         async with bulkhead:
             run.started = loop.time()
             try:
@@ -276,11 +329,24 @@ class IntegrationRunner:
                 failure = self._failure_of(run, exc)
                 section = self._failed(run, failure, loop.time() - run.started)
             else:
+                if result is None:
+                    log.debug("integration_nothing_to_say", integration=run.name)
+                    return None
                 section = self._succeeded(run, result, loop.time() - run.started)
         self._record(section)
         return section
 
-    async def _attempt(self, run: _Run) -> IntegrationResult:
+    def _call(self, run: _Run) -> Coroutine[Any, Any, IntegrationResult | None]:
+        """The coroutine of one attempt: ``fetch(window)`` or ``enrich(snapshot, findings)``."""
+        integration = run.integration
+        if isinstance(integration, Integration):
+            window = run.window or self.window_for(run.name, self._now(), _settle_s(integration))
+            return integration.fetch(window)
+        if self._subject is None:
+            raise _BadResultError("an enricher ran outside IntegrationRunner.enrich")
+        return integration.enrich(*self._subject)
+
+    async def _attempt(self, run: _Run) -> IntegrationResult | None:
         loop = asyncio.get_running_loop()
         timer = StepTimer(self._monotonic)
         probe = run.breaker.state is BreakerState.HALF_OPEN
@@ -296,12 +362,9 @@ class IntegrationRunner:
                     wait_max=self._retry.wait_max_s,
                     wait_jitter=self._retry.wait_jitter_s,
                 )
-                window = run.window or self.window_for(
-                    run.name, self._now(), _settle_s(run.integration)
-                )
                 async for attempt in retrying:
                     with attempt:
-                        result: object = await timer.run(run.integration.fetch(window))
+                        result: object = await timer.run(self._call(run))
         except TimeoutError as err:
             message = f"timeout after {format_s(run.policy.timeout_s)}"
             raise IntegrationTimeoutError(message, integration=run.name) from err
@@ -317,6 +380,8 @@ class IntegrationRunner:
                 f"blocked the event loop for {timer.longest_step_s:.2f} s "
                 "(blocking I/O must run in a thread or use an async client)"
             )
+        if result is None and not run.source:
+            return None
         if not isinstance(result, IntegrationResult) or result.name != run.name:
             raise _BadResultError(
                 f"returned an invalid result ({type(result).__name__}, expected "
@@ -351,7 +416,8 @@ class IntegrationRunner:
     ) -> IntegrationSection:
         now = self._now()
         window_end = run.window.end if run.window is not None else now
-        save_window_end(self._store, run.name, window_end)
+        if run.source:
+            save_window_end(self._store, run.name, window_end)
         if result.success:
             save_last_good(
                 self._store,
@@ -366,6 +432,7 @@ class IntegrationRunner:
             last_good = load_last_good(self._store, run.name)
             last_success = last_good.fetched_at if last_good else None
         run.findings.extend(result.findings)
+        run.notes.extend(result.notes)
         return IntegrationSection(
             name=run.name,
             display_name=run.display_name,
@@ -415,7 +482,7 @@ class IntegrationRunner:
         )
 
 
-def _settle_s(integration: Integration) -> float:
+def _settle_s(integration: Integration | Enricher) -> float:
     """The integration's optional ``settle_s`` (how long its source takes to show an event)."""
     value = getattr(integration, "settle_s", 0.0)
     return float(value) if isinstance(value, int | float) and value > 0 else 0.0

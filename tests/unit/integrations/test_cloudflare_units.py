@@ -175,7 +175,7 @@ def test_unconfigured_is_silent_and_half_configured_warns(monkeypatch):
     registry = default_registry()
     assert "cloudflare" in registry.names
     selection = registry.select(Settings())
-    assert not selection.configured
+    assert [i.name for i in selection.configured] == ["cybersecure"]  # on without credentials
     assert not selection.skipped
     half = Settings(cloudflare=CloudflareSettings(zones=("example.com",)))
     selection = registry.select(half)

@@ -6,64 +6,29 @@ through an autoescaping Jinja environment, Markdown through :func:`md_escape`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-import jinja2
-from markupsafe import Markup
-
-from unifi_scanner.integrations.render import defang, md_escape, section_note, text_table
+from unifi_scanner.integrations.render import (
+    Block,
+    BlockSectionRenderer,
+    SectionView,
+    defang,
+    section_note,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     from unifi_scanner.integrations.base import IntegrationSection
 
-__all__ = ["Block", "CloudflareSectionRenderer", "SectionView", "source_name", "view_of"]
-
-_ENV: Final = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-_HTML: Final = _ENV.from_string(
-    """{% if v.note %}<p class="integration-note">{{ v.note }}</p>{% endif %}
-<p>{{ v.period }}</p>
-{%- for block in v.blocks %}
-<p><strong>{{ block.title }}</strong>{% if block.summary %}: {{ block.summary }}{% endif %}</p>
-{%- if block.rows %}
-<table class="grid" cellpadding="0" cellspacing="0"><tr>
-{%- for head in block.header %}<th>{{ head }}</th>{% endfor %}</tr>
-{%- for row in block.rows %}<tr>
-{%- for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}
-</table>
-{%- endif %}
-{%- for line in block.lines %}<p class="integration-note">{{ line }}</p>{% endfor %}
-{%- endfor %}"""
-)
+__all__ = ["CloudflareSectionRenderer", "source_name", "view_of"]
 
 
 def _time(text: object) -> str:
     if not isinstance(text, str) or not text:
         return "—"
     return f"{datetime.fromisoformat(text):%Y-%m-%d %H:%M} UTC"
-
-
-@dataclass(slots=True)
-class Block:
-    """One part of the section: a heading, a one-line summary, a table, notes."""
-
-    title: str
-    summary: str = ""
-    header: tuple[str, ...] = ()
-    rows: Sequence[tuple[str, ...]] = ()
-    lines: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class SectionView:
-    """The section as plain strings, shared by every format."""
-
-    note: str | None
-    period: str
-    blocks: list[Block]
 
 
 _SOURCES: Final = {
@@ -229,43 +194,9 @@ def view_of(section: IntegrationSection) -> SectionView:
     return SectionView(section_note(section), period, blocks)
 
 
-class CloudflareSectionRenderer:
+class CloudflareSectionRenderer(BlockSectionRenderer):
     """Render the Cloudflare section (the model for integrations that bring their own)."""
 
-    def text(self, section: IntegrationSection) -> str:
-        """Return the section as plain text (no heading)."""
-        view = view_of(section)
-        lines = [view.note] if view.note else []
-        lines.append(view.period)
-        for block in view.blocks:
-            lines.append("")
-            lines.append(f"{block.title}: {block.summary}" if block.summary else block.title)
-            lines.extend(text_table(block.header, block.rows))
-            lines.extend(f"  {line}" for line in block.lines)
-        return "\n".join(lines)
-
-    def markdown(self, section: IntegrationSection) -> str:
-        """Return the section as Markdown (no heading), every external text escaped."""
-        view = view_of(section)
-        parts = [f"_{md_escape(view.note)}_"] if view.note else []
-        parts.append(md_escape(view.period))
-        for block in view.blocks:
-            head = f"**{md_escape(block.title)}**"
-            parts.append(f"{head}: {md_escape(block.summary)}" if block.summary else head)
-            if block.rows:
-                table = [
-                    "| " + " | ".join(md_escape(h) for h in block.header) + " |",
-                    "|" + " --- |" * len(block.header),
-                ]
-                table += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in block.rows]
-                parts.append("\n".join(table))
-            parts.extend(f"- {md_escape(line)}" for line in block.lines)
-        return "\n\n".join(parts)
-
-    def html(self, section: IntegrationSection) -> Markup:
-        """Return the section as HTML (no heading), autoescaped."""
-        return Markup(_HTML.render(v=view_of(section)))  # noqa: S704 (autoescaped by Jinja)
-
-    def json(self, section: IntegrationSection) -> Mapping[str, Any]:
-        """Return the section's data, with what UniFi saw of its addresses."""
-        return section.as_dict()
+    def view(self, section: IntegrationSection) -> SectionView:
+        """Return the section as blocks of plain strings."""
+        return view_of(section)
