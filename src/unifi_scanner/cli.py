@@ -225,11 +225,14 @@ def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
     cloudflare: Annotated[
         bool, typer.Option(help="Also serve the local Cloudflare API (its demo scenario).")
     ] = False,
+    abuseipdb: Annotated[
+        bool, typer.Option(help="Also serve the local AbuseIPDB API (threat intelligence).")
+    ] = False,
 ) -> None:
     """Run the simulated UniFi controller in the foreground until Ctrl-C.
 
     Any of --devices, --clients, --events-per-day, --days serves a generated site;
-    --cloudflare also serves the local Cloudflare API on another port.
+    --cloudflare and --abuseipdb also serve the local Cloudflare and AbuseIPDB APIs.
     """
     configure_logging(level="INFO", fmt="console")
     try:
@@ -251,6 +254,7 @@ def simulate(  # noqa: PLR0917 - typer maps each parameter to an option
                 seed=seed,
                 allow_remote=allow_remote,
                 cloudflare=cloudflare,
+                abuseipdb=abuseipdb,
             )
         )
     except ScannerError as err:

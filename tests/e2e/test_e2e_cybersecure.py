@@ -36,8 +36,11 @@ def _section(report: dict[str, Any]) -> dict[str, Any]:
     ],
     ids=["network-9", "network-10"],
 )
-async def test_under_attack_detect_only_and_the_et_pro_badge_in_every_format(settings, sim_config):
-    """IDS mode: a medium detect-only finding; the ET PRO C2 finding badged CyberSecure."""
+async def test_under_attack_detect_only_and_the_et_pro_badge_in_every_format(settings, simulator):
+    """Switched to IDS: a medium detect-only finding; the ET PRO C2 finding badged CyberSecure."""
+    for entry in simulator.state.site.settings:
+        if entry.get("key") == "ips":
+            entry["ips_mode"] = "ids"  # the controller's setting, changed at run time
     (outcome,) = await app.run_once(settings, now=frozen_now)
     files = _files(outcome)
     report = json.loads(files[".json"])
@@ -97,6 +100,7 @@ async def test_analyze_of_an_export_runs_cybersecure_offline(tmp_path):
     assert finished.returncode == 0, finished.stderr
     report = json.loads(finished.stdout)
     section = _section(report)
-    assert section["data"]["protection"]["mode"] == "ids"
+    assert section["data"]["protection"]["mode"] == "ips"
     assert section["data"]["signatures"]["enhanced"] == "active"
     assert any("CyberSecure" in f["badges"] for f in report["findings"])
+    assert "cybersecure.detect_only" not in {f["rule"] for f in report["findings"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -37,14 +38,18 @@ async def run_demo(
 ) -> ScanOutcome:
     """Start the simulated controller on loopback (TLS, throw-away CA) and scan it once.
 
-    A local Cloudflare API starts next to it and the Cloudflare integration is pointed at it,
-    so the demo report has a Cloudflare section. The demo keeps no state between runs: every
-    demo shows the whole scenario.
+    A local Cloudflare API and a local AbuseIPDB API start next to it and the Cloudflare and
+    threat-intelligence integrations are pointed at them, so the demo report has their
+    sections. The demo keeps no state between runs: every demo shows the whole scenario.
     """
     from pydantic import SecretStr  # noqa: PLC0415
 
-    from unifi_scanner.config import CloudflareSettings  # noqa: PLC0415
+    from unifi_scanner.config import AbuseIpdbSettings, CloudflareSettings  # noqa: PLC0415
     from unifi_scanner.simulator import SimulatorConfig, SimulatorServer  # noqa: PLC0415
+    from unifi_scanner.simulator.abuseipdb import (  # noqa: PLC0415
+        AbuseIpdbConfig,
+        AbuseIpdbServer,
+    )
     from unifi_scanner.simulator.cloudflare import (  # noqa: PLC0415
         CloudflareConfig,
         CloudflareServer,
@@ -58,11 +63,15 @@ async def run_demo(
         async with (
             SimulatorServer(config, tls=True) as server,
             CloudflareServer(CloudflareConfig(now=now)) as cloudflare,
+            AbuseIpdbServer(AbuseIpdbConfig(now=now)) as abuseipdb,
         ):
             demo_settings = settings.model_copy(
                 update={
                     "cloudflare": CloudflareSettings(
                         api_token=SecretStr(cloudflare.token), base_url=cloudflare.base_url
+                    ),
+                    "abuseipdb": AbuseIpdbSettings(
+                        api_key=SecretStr(abuseipdb.key), base_url=abuseipdb.base_url
                     ),
                     "host": server.host,
                     "port": server.port,
@@ -99,6 +108,7 @@ async def simulate(
     seed: int = 1,
     allow_remote: bool = False,
     cloudflare: bool = False,
+    abuseipdb: bool = False,
 ) -> None:
     """Serve the simulated controller in the foreground until cancelled or asked to stop.
 
@@ -107,13 +117,13 @@ async def simulate(
     Binds loopback only, unless ``host`` names another address and ``allow_remote`` is set.
     Any of ``devices``, ``clients``, ``events_per_day``, ``days`` serves the generated site
     (``simulator.generated_config``) instead of ``scenario``. ``cloudflare`` also serves the
-    local Cloudflare API (its ``demo`` scenario) on another port of the same host.
+    local Cloudflare API (its ``demo`` scenario) on another port of the same host; ``abuseipdb``
+    the local AbuseIPDB API.
 
     Raises:
         ConfigError: ``network`` is not 9 or 10, or ``host`` is not loopback without
             ``allow_remote``.
     """
-    import contextlib  # noqa: PLC0415
     import ipaddress  # noqa: PLC0415
 
     from unifi_scanner.simulator import (  # noqa: PLC0415
@@ -124,7 +134,6 @@ async def simulate(
         SimulatorServer,
         generated_config,
     )
-    from unifi_scanner.simulator.cloudflare import CloudflareConfig, CloudflareServer  # noqa: PLC0415
 
     if network not in {9, 10}:
         raise ConfigError("network must be 9 or 10", (("network", "option", "not 9 or 10"),))
@@ -183,14 +192,43 @@ async def simulate(
                 announce(f"  CA:       {server.ca_pem_path}  (UNIFI_CA_BUNDLE)")
                 announce(f"  SHA-256:  {server.cert_fingerprint}  (UNIFI_TLS_FINGERPRINT)")
             announce(f"  faults:   {server.base_url}{CONTROL_PREFIX}/faults  (no authentication)")
-            if cloudflare:
-                api = await stack.enter_async_context(
-                    CloudflareServer(CloudflareConfig(seed=seed), host=host)
-                )
-                announce("Local Cloudflare API (scenario demo)")
-                announce(f"  URL:      {api.base_url}  (UNIFI_CLOUDFLARE_BASE_URL)")
-                announce(f"  token:    {api.token}  (UNIFI_CLOUDFLARE_API_TOKEN)")
-                announce(f"  faults:   {api.control_url}/faults  (no authentication)")
+            await _serve_extras(
+                stack,
+                host=host,
+                seed=seed,
+                cloudflare=cloudflare,
+                abuseipdb=abuseipdb,
+                announce=announce,
+            )
             announce("Press Ctrl-C to stop.")
             await stop.wait()
     _log.info("simulator stopped", signal=received[0].name if received else None)
+
+
+async def _serve_extras(
+    stack: contextlib.AsyncExitStack,
+    *,
+    host: str,
+    seed: int,
+    cloudflare: bool,
+    abuseipdb: bool,
+    announce: Callable[[str], object],
+) -> None:
+    """Start the local Cloudflare and AbuseIPDB APIs asked for, and say where they are."""
+    from unifi_scanner.simulator.abuseipdb import AbuseIpdbConfig, AbuseIpdbServer  # noqa: PLC0415
+    from unifi_scanner.simulator.cloudflare import CloudflareConfig, CloudflareServer  # noqa: PLC0415
+
+    if cloudflare:
+        api = await stack.enter_async_context(
+            CloudflareServer(CloudflareConfig(seed=seed), host=host)
+        )
+        announce("Local Cloudflare API (scenario demo)")
+        announce(f"  URL:      {api.base_url}  (UNIFI_CLOUDFLARE_BASE_URL)")
+        announce(f"  token:    {api.token}  (UNIFI_CLOUDFLARE_API_TOKEN)")
+        announce(f"  faults:   {api.control_url}/faults  (no authentication)")
+    if abuseipdb:
+        ti = await stack.enter_async_context(AbuseIpdbServer(AbuseIpdbConfig(seed=seed), host=host))
+        announce("Local AbuseIPDB API")
+        announce(f"  URL:      {ti.base_url}  (UNIFI_ABUSEIPDB_BASE_URL)")
+        announce(f"  key:      {ti.key}  (UNIFI_ABUSEIPDB_API_KEY)")
+        announce(f"  faults:   {ti.control_url}/faults  (no authentication)")

@@ -395,7 +395,7 @@ async def _report_site(
     findings, integration_results = correlate(
         integration_results, snapshot, Engine(now=now).analyze(snapshot)
     )
-    enriched = await runner.enrich(snapshot, findings)
+    enriched = await runner.enrich(snapshot, findings, integration_results)
     findings = apply_notes(findings, enriched.notes)
     integration_results = integration_results.merged(enriched)
     report = build_report(

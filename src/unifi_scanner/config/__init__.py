@@ -13,6 +13,7 @@ from unifi_scanner.config._fields import Sensitive
 from unifi_scanner.config.loader import load_settings
 from unifi_scanner.config.redact import redacted, secret_values
 from unifi_scanner.config.settings import (
+    AbuseIpdbSettings,
     CloudflareSettings,
     CommaSeparated,
     IntegrationSettings,
@@ -24,6 +25,7 @@ from unifi_scanner.config.settings import (
 )
 
 __all__ = [
+    "AbuseIpdbSettings",
     "CloudflareSettings",
     "CommaSeparated",
     "IntegrationSettings",

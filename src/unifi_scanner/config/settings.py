@@ -184,6 +184,38 @@ class CloudflareSettings(IntegrationSettings):
         return value
 
 
+class AbuseIpdbSettings(IntegrationSettings):
+    """Threat intelligence from AbuseIPDB (``UNIFI_ABUSEIPDB_*``, YAML ``abuseipdb:``).
+
+    Unset means no threat intelligence; a section without ``api_key`` is a partial
+    configuration (one warning). See ``docs/integrations/threatintel.md``.
+
+    Attributes:
+        api_key: the API key (``UNIFI_ABUSEIPDB_API_KEY_FILE`` reads it from a file).
+        base_url: the API's address (a proxy, or the local API of the tests and the demo).
+        cache_ttl_hours: how long an answer is reused before it is asked again.
+        max_lookups: addresses looked up per scan at most (answers from the cache are free).
+        max_age_days: how far back reports count (AbuseIPDB's ``maxAgeInDays``).
+        high_score: an abuse confidence from which an address is a known abuser.
+    """
+
+    api_key: SecretStr | None = None
+    base_url: str = "https://api.abuseipdb.com/api/v2"
+    cache_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    max_lookups: int = Field(default=25, ge=1, le=1000)
+    max_age_days: int = Field(default=90, ge=1, le=365)
+    high_score: int = Field(default=75, ge=1, le=100)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.lower().startswith(("http://", "https://")):
+            msg = "must start with http:// or https:// (e.g. https://api.abuseipdb.com/api/v2)"
+            raise ValueError(msg)
+        return value
+
+
 def _check_address(value: str) -> str:
     """A light check of an e-mail address: something@something, no spaces."""
     value = value.strip()
@@ -335,6 +367,7 @@ class Settings(BaseSettings):
     integrations_deadline_s: float = Field(default=60.0, gt=0)
     integrations_max_concurrency: int = Field(default=4, ge=1)
     cloudflare: CloudflareSettings | None = None
+    abuseipdb: AbuseIpdbSettings | None = None
     cybersecure: IntegrationSettings = Field(
         default_factory=IntegrationSettings,
         description="CyberSecure: on by default (it reads only the scan's own IPS data).",

@@ -9,7 +9,7 @@ the ``app`` package wiring::
     )
     results = await runner.run()  # sources, concurrently with collection
     # per site, after analysis and correlation:
-    enriched = await runner.enrich(snapshot, findings)
+    enriched = await runner.enrich(snapshot, findings, results)
     findings = apply_notes(findings, enriched.notes)
     results = results.merged(enriched)
 """
@@ -19,6 +19,8 @@ from __future__ import annotations
 from unifi_scanner.integrations.annotate import apply_notes
 from unifi_scanner.integrations.base import (
     BreakerState,
+    Cache,
+    EnrichContext,
     Enricher,
     FetchWindow,
     FindingNote,
@@ -33,7 +35,11 @@ from unifi_scanner.integrations.breaker import IntegrationBreaker, StoreBreakerS
 from unifi_scanner.integrations.builtin import BUILTIN_INTEGRATIONS
 from unifi_scanner.integrations.classify import ErrorClass, classify
 from unifi_scanner.integrations.correlate import AddressSighting, correlate
-from unifi_scanner.integrations.records import IntegrationStatusRow, integration_status
+from unifi_scanner.integrations.records import (
+    IntegrationStatusRow,
+    RecordCache,
+    integration_status,
+)
 from unifi_scanner.integrations.registry import (
     IntegrationClass,
     IntegrationRegistry,
@@ -48,7 +54,9 @@ __all__ = [
     "DEFAULT_RENDERER",
     "AddressSighting",
     "BreakerState",
+    "Cache",
     "DefaultSectionRenderer",
+    "EnrichContext",
     "Enricher",
     "ErrorClass",
     "FetchWindow",
@@ -64,6 +72,7 @@ __all__ = [
     "IntegrationSection",
     "IntegrationStatus",
     "IntegrationStatusRow",
+    "RecordCache",
     "RetryPolicy",
     "SectionRenderer",
     "Selection",

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from datetime import datetime
+    from collections.abc import Callable, Mapping
+    from datetime import datetime, timedelta
 
     from markupsafe import Markup
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BreakerState",
+    "Cache",
+    "EnrichContext",
     "Enricher",
     "FetchWindow",
     "FindingNote",
@@ -83,7 +85,7 @@ class Enricher(Protocol):
         ...
 
     async def enrich(
-        self, snapshot: Snapshot, findings: tuple[Finding, ...]
+        self, snapshot: Snapshot, findings: tuple[Finding, ...], context: EnrichContext
     ) -> IntegrationResult | None:
         """Read the snapshot and findings; return a section, or None when it has nothing to say.
 
@@ -91,6 +93,38 @@ class Enricher(Protocol):
         (notes on findings go in :attr:`IntegrationResult.notes`).
         """
         ...
+
+
+class Cache(Protocol):
+    """An enricher's own cache in the state store (``records.RecordCache``)."""
+
+    def get(self, key: str, max_age: timedelta) -> Mapping[str, Any] | None:
+        """Return the value under ``key`` if younger than ``max_age``."""
+        ...
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        """Store ``value`` under ``key`` with the clock's time."""
+        ...
+
+    def prune(self, max_age: timedelta) -> int:
+        """Delete the values older than ``max_age``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnrichContext:
+    """What an enricher gets besides the snapshot and the findings.
+
+    Attributes:
+        sources: the sections of the source integrations of this run (their ``addresses``:
+            the outside addresses Cloudflare saw, …).
+        cache: the enricher's own cache, kept in the state store between runs.
+        now: the wall clock.
+    """
+
+    sources: IntegrationResults
+    cache: Cache
+    now: Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

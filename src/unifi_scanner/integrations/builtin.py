@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from unifi_scanner.integrations.cloudflare import CloudflareIntegration
 from unifi_scanner.integrations.cybersecure import CyberSecureEnricher
+from unifi_scanner.integrations.threatintel import ThreatIntelEnricher
 
 if TYPE_CHECKING:
     from unifi_scanner.integrations.registry import IntegrationClass
@@ -18,4 +19,5 @@ __all__ = ["BUILTIN_INTEGRATIONS"]
 BUILTIN_INTEGRATIONS: Final[tuple[IntegrationClass, ...]] = (
     CloudflareIntegration,
     CyberSecureEnricher,
+    ThreatIntelEnricher,
 )

@@ -45,6 +45,8 @@ __all__ = [
     "AddressSighting",
     "correlate",
     "gateway_addresses",
+    "mentions",
+    "remote_address",
     "unifi_sightings",
 ]
 
@@ -62,6 +64,8 @@ class AddressSighting:
     Attributes:
         address: the address.
         alerts: IPS alerts from or to it.
+        outbound: those of them an inside device raised talking to it.
+        inside: the inside devices that talked to it, by name (or address).
         blocked: how many of those the gateway blocked.
         other: other events naming it (firewall blocks, …).
         signatures: the IPS signatures, by count.
@@ -78,6 +82,8 @@ class AddressSighting:
     country: str | None = None
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    outbound: int = 0
+    inside: Counter[str] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -122,6 +128,9 @@ class AddressSighting:
         self.signatures[alert.signature] += 1
         if alert.direction is not Direction.OUTBOUND and alert.src_ip == self.address:
             self.country = self.country or alert.src_country
+        if alert.direction is Direction.OUTBOUND:
+            self.outbound += 1
+            self.inside[alert.src_name or alert.src_ip or "an inside device"] += 1
 
 
 def _outside(address: str | None, own: frozenset[str]) -> str | None:
@@ -133,7 +142,7 @@ def _flow_end(params: Mapping[str, Any], side: str) -> str | None:
     return as_text(end.get("ip")) if isinstance(end, dict) else None
 
 
-def _remote_address(event: Event, own: frozenset[str]) -> str | None:
+def remote_address(event: Event, own: frozenset[str]) -> str | None:
     """Return the outside end of an event, or None.
 
     That is the attacker of an inbound alert, the server of an outbound one; never the
@@ -193,7 +202,7 @@ def unifi_sightings(
     if not targets:
         return sightings
     for event in events:
-        address = _remote_address(event, mine)
+        address = remote_address(event, mine)
         if address is None or address not in targets:
             continue
         sighting = sightings.get(address)
@@ -207,7 +216,8 @@ def _joined(seen: Iterable[tuple[str, str]]) -> str:
     return " and ".join(dict.fromkeys(name for name, _ in seen))
 
 
-def _mentions(address: str) -> re.Pattern[str]:
+def mentions(address: str) -> re.Pattern[str]:
+    """A pattern that finds ``address`` in text, not inside a longer address."""
     return re.compile(rf"(?<![\w.:]){re.escape(address)}(?![\w:]|\.\d)")
 
 
@@ -294,9 +304,7 @@ def correlate(
     sightings = unifi_sightings(snapshot.events, by_address, gateway_addresses(snapshot.devices))
     if not sightings:
         return tuple(findings), results
-    patterns = {
-        address: (_mentions(address), _joined(by_address[address])) for address in sightings
-    }
+    patterns = {address: (mentions(address), _joined(by_address[address])) for address in sightings}
     badged = [_badged(finding, patterns) for finding in findings]
     ranked = sorted(sightings.values(), key=lambda s: (-s.total, s.address))
     shown = ranked[:MAX_ADDRESS_FINDINGS]

@@ -8,7 +8,7 @@ prints through :func:`integration_status`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -19,7 +19,7 @@ from unifi_scanner.integrations.breaker import BREAKER_NAMESPACE
 from unifi_scanner.integrations.registry import display_name_of, section_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from unifi_scanner.config import Settings
     from unifi_scanner.integrations.base import IntegrationSection
@@ -27,11 +27,13 @@ if TYPE_CHECKING:
     from unifi_scanner.state.base import StateStore
 
 __all__ = [
+    "CACHE_NAMESPACE_PREFIX",
     "LAST_GOOD_NAMESPACE",
     "STATUS_NAMESPACE",
     "WINDOW_NAMESPACE",
     "IntegrationStatusRow",
     "LastGood",
+    "RecordCache",
     "integration_status",
     "load_last_good",
     "load_window_end",
@@ -43,6 +45,7 @@ __all__ = [
 LAST_GOOD_NAMESPACE = "integration_last_good"
 WINDOW_NAMESPACE = "integration_window"
 STATUS_NAMESPACE = "integration_status"
+CACHE_NAMESPACE_PREFIX = "integration_cache:"
 log = structlog.get_logger(__name__)
 
 
@@ -108,6 +111,63 @@ def save_last_good(
         store.put_record(LAST_GOOD_NAMESPACE, name, record)
     except (StateError, TypeError, ValueError):
         log.exception("integration_last_good_unwritable", integration=name)
+
+
+class RecordCache:
+    """One integration's cache in the state store: JSON values by key, each with its age.
+
+    Store failures never reach the integration: a failed read is a miss, a failed write is
+    logged and forgotten.
+
+    Args:
+        store: the state store.
+        name: the integration's name (its cache's namespace).
+        now: the wall clock.
+    """
+
+    def __init__(self, store: StateStore, name: str, now: Callable[[], datetime]) -> None:
+        self._store = store
+        self._namespace = f"{CACHE_NAMESPACE_PREFIX}{name}"
+        self._name = name
+        self._now = now
+
+    def get(self, key: str, max_age: timedelta) -> Mapping[str, Any] | None:
+        """Return the value stored under ``key`` if it is younger than ``max_age``."""
+        try:
+            record = self._store.get_record(self._namespace, key)
+        except StateError:
+            log.exception("integration_cache_unreadable", integration=self._name)
+            return None
+        at = _parse(record.get("at")) if record else None
+        value = record.get("value") if record else None
+        if at is None or not isinstance(value, dict) or self._now() - at >= max_age:
+            return None
+        return value
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        """Store ``value`` under ``key``, stamped with the clock's time."""
+        try:
+            self._store.put_record(
+                self._namespace, key, {"at": self._now().isoformat(), "value": dict(value)}
+            )
+        except (StateError, TypeError, ValueError):
+            log.exception("integration_cache_unwritable", integration=self._name)
+
+    def prune(self, max_age: timedelta) -> int:
+        """Delete the values older than ``max_age``; return how many went."""
+        try:
+            records = self._store.records(self._namespace)
+            old = [
+                key
+                for key, record in records.items()
+                if (at := _parse(record.get("at"))) is None or self._now() - at >= max_age
+            ]
+            for key in old:
+                self._store.delete_record(self._namespace, key)
+        except StateError:
+            log.exception("integration_cache_unprunable", integration=self._name)
+            return 0
+        return len(old)
 
 
 def load_window_end(store: StateStore, name: str) -> datetime | None:

@@ -22,6 +22,7 @@ import structlog
 from unifi_scanner.errors import IntegrationTimeoutError, IntegrationUnavailableError
 from unifi_scanner.integrations.base import (
     BreakerState,
+    EnrichContext,
     Enricher,
     FetchWindow,
     Integration,
@@ -34,6 +35,7 @@ from unifi_scanner.integrations.breaker import IntegrationBreaker
 from unifi_scanner.integrations.classify import ErrorClass, classify, retry_hook
 from unifi_scanner.integrations.outcome import Failure, format_s, misconfigured_finding
 from unifi_scanner.integrations.records import (
+    RecordCache,
     load_last_good,
     load_window_end,
     save_last_good,
@@ -168,7 +170,7 @@ class IntegrationRunner:
         self._monotonic = monotonic
         self._renderers: dict[str, SectionRenderer] = dict(renderers or {})
         self._runs: list[_Run] = []
-        self._subject: tuple[Snapshot, tuple[Finding, ...]] | None = None
+        self._subject: tuple[Snapshot, tuple[Finding, ...], IntegrationResults] | None = None
         for integration in integrations:
             name = integration.name
             policy = IntegrationPolicy.for_integration(settings, name)
@@ -217,12 +219,18 @@ class IntegrationRunner:
         findings = tuple(finding for run in runs for finding in run.findings)
         return IntegrationResults(tuple(sections), findings, dict(self._renderers))
 
-    async def enrich(self, snapshot: Snapshot, findings: tuple[Finding, ...]) -> IntegrationResults:
+    async def enrich(
+        self,
+        snapshot: Snapshot,
+        findings: tuple[Finding, ...],
+        sources: IntegrationResults | None = None,
+    ) -> IntegrationResults:
         """Run every enricher once on one site's snapshot and findings, within the deadline.
 
         Args:
             snapshot: the site's scan.
             findings: the analysis' findings (correlation included).
+            sources: the sources' sections of this run (what :meth:`run` returned).
 
         Returns:
             One section per enricher that had something to say, their findings and their
@@ -235,7 +243,7 @@ class IntegrationRunner:
         for run in runs:
             run.findings.clear()
             run.notes.clear()
-        self._subject = (snapshot, findings)
+        self._subject = (snapshot, findings, sources or IntegrationResults())
         try:
             sections = [s for s in await self._run_all(runs) if s is not None]
         finally:
@@ -344,7 +352,11 @@ class IntegrationRunner:
             return integration.fetch(window)
         if self._subject is None:
             raise _BadResultError("an enricher ran outside IntegrationRunner.enrich")
-        return integration.enrich(*self._subject)
+        snapshot, findings, sources = self._subject
+        context = EnrichContext(
+            sources=sources, cache=RecordCache(self._store, run.name, self._now), now=self._now
+        )
+        return integration.enrich(snapshot, findings, context)
 
     async def _attempt(self, run: _Run) -> IntegrationResult | None:
         loop = asyncio.get_running_loop()

@@ -53,6 +53,26 @@ class QuietServer(uvicorn.Server):
         yield
 
 
+class HeldRequests:
+    """Requests held by a "hang" fault: each waits until its time is up or :meth:`release`."""
+
+    def __init__(self) -> None:
+        self._release = asyncio.Event()
+
+    async def hold(self, seconds: float) -> None:
+        """Hold a request up to ``seconds``, or until :meth:`release`."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._release.wait()
+        except TimeoutError:
+            return
+
+    def release(self) -> None:
+        """Let every held request answer (and the next ones pass straight through)."""
+        self._release.set()
+        self._release = asyncio.Event()
+
+
 class LoopbackServer:
     """A Starlette app served by uvicorn on one socket, as an async context manager.
 

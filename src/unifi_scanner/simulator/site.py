@@ -246,8 +246,17 @@ def _settings(spec: JsonObject) -> list[JsonObject]:
             "ips_mode": ips.get("ips_mode", "ips"),
             "enabled_categories": ips.get("categories", ["emerging-malware"]),
         }
-        | {"dns_filtering": bool(ips.get("dns_filtering", False)), "honeypot_enabled": False}
-        | {"suppression": {"alerts": [], "whitelist": []}, "enabled_networks": []},
+        | {
+            "dns_filtering": bool(ips.get("dns_filtering", False)),
+            "honeypot_enabled": bool(ips.get("honeypot", False)),
+        }
+        | {
+            "suppression": {
+                "alerts": list(ips.get("silenced", [])),
+                "whitelist": list(ips.get("allow", [])),
+            },
+            "enabled_networks": [],
+        },
         {
             "_id": object_id(site_id, "setting", "mgmt"),
             "key": "mgmt",

@@ -17,9 +17,17 @@ from unifi_scanner.collect.normalize import (
     event_from_traffic_flow,
 )
 from unifi_scanner.config import Settings
-from unifi_scanner.integrations import IntegrationSection, IntegrationStatus, apply_notes
+from unifi_scanner.integrations import (
+    EnrichContext,
+    IntegrationResults,
+    IntegrationSection,
+    IntegrationStatus,
+    RecordCache,
+    apply_notes,
+)
 from unifi_scanner.integrations.cybersecure import (
     BADGE,
+    NAME,
     CyberSecureEnricher,
     CyberSecureSectionRenderer,
     SignatureSource,
@@ -29,6 +37,7 @@ from unifi_scanner.integrations.cybersecure import (
 from unifi_scanner.integrations.cybersecure.protection import AllowEntry, protection_findings
 from unifi_scanner.simulator.scenarios import load_scenario
 from unifi_scanner.simulator.site import build_site
+from unifi_scanner.testing import MemoryStateStore
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 WINDOW = Window(start=datetime(2026, 1, 4, 12, tzinfo=UTC), end=NOW)
@@ -45,7 +54,12 @@ def _snapshot(events: list[Event], ips_settings: dict[str, Any] | None = None) -
 
 
 def _enrich(snapshot: Snapshot, findings: tuple[Any, ...] = ()):
-    return asyncio.run(CyberSecureEnricher(Settings()).enrich(snapshot, findings))
+    context = EnrichContext(
+        sources=IntegrationResults(),
+        cache=RecordCache(MemoryStateStore(), NAME, lambda: NOW),
+        now=lambda: NOW,
+    )
+    return asyncio.run(CyberSecureEnricher(Settings()).enrich(snapshot, findings, context))
 
 
 @pytest.mark.parametrize(

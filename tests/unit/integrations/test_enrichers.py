@@ -13,6 +13,7 @@ from unifi_scanner.collect.models import ControllerInfo, Flavour, Site, Snapshot
 from unifi_scanner.errors import IntegrationTransientError
 from unifi_scanner.integrations import (
     BreakerState,
+    EnrichContext,
     Enricher,
     FindingNote,
     Integration,
@@ -50,6 +51,7 @@ class FakeEnricher:
         self.settings = settings
         self.behaviour = behaviour
         self.calls: list[tuple[Snapshot, tuple[Finding, ...]]] = []
+        self.contexts: list[EnrichContext] = []
 
     def is_configured(self) -> bool:
         return True
@@ -58,9 +60,10 @@ class FakeEnricher:
         return None
 
     async def enrich(
-        self, snapshot: Snapshot, findings: tuple[Finding, ...]
+        self, snapshot: Snapshot, findings: tuple[Finding, ...], context: EnrichContext
     ) -> IntegrationResult | None:
         self.calls.append((snapshot, findings))
+        self.contexts.append(context)
         if delay := self.behaviour.get("delay_s"):
             await asyncio.sleep(delay)
         errors = self.behaviour.get("errors")
@@ -226,3 +229,31 @@ def test_an_enricher_run_by_run_is_never_called(store, clock, phase):
     results = run_with_clock(coro, clock)
     assert len(results.sections) == 1
     assert (enricher.calls == []) is (phase == "run")
+
+
+def test_the_context_brings_the_sources_and_a_cache_that_survives_the_run(store, clock):
+    """The sources' sections arrive; what the cache keeps is there next run, until too old."""
+    from datetime import timedelta
+
+    from unifi_scanner.integrations import IntegrationResults, IntegrationSection
+
+    sources = IntegrationResults(
+        (
+            IntegrationSection(
+                name="cf", display_name="CF", success=True, status=IntegrationStatus.OK
+            ),
+        )
+    )
+    enricher = FakeEnricher()
+    run_with_clock(_runner(store, clock, enricher).enrich(SNAPSHOT, (), sources), clock)
+    (context,) = enricher.contexts
+    assert context.sources is sources
+    context.cache.put("192.0.2.45", {"score": 100})
+    later = FakeEnricher()
+    clock.advance(3600)
+    run_with_clock(_runner(store, clock, later).enrich(SNAPSHOT, ()), clock)
+    cache = later.contexts[0].cache
+    assert cache.get("192.0.2.45", timedelta(hours=2)) == {"score": 100}
+    assert cache.get("192.0.2.45", timedelta(minutes=30)) is None
+    assert cache.prune(timedelta(minutes=30)) == 1
+    assert cache.get("192.0.2.45", timedelta(hours=2)) is None

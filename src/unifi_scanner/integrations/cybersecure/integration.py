@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from unifi_scanner.analysis import Direction, is_threat_event, parse_alert
-from unifi_scanner.integrations.base import FindingNote, IntegrationResult
+from unifi_scanner.integrations.base import EnrichContext, FindingNote, IntegrationResult
 from unifi_scanner.integrations.cybersecure.protection import Protection, protection_findings, read
 from unifi_scanner.integrations.cybersecure.render import CyberSecureSectionRenderer
 from unifi_scanner.integrations.cybersecure.signatures import SignatureSource, source_of
@@ -192,13 +192,17 @@ class CyberSecureEnricher:
         return None
 
     async def enrich(
-        self, snapshot: Snapshot, findings: tuple[Finding, ...]
+        self,
+        snapshot: Snapshot,
+        findings: tuple[Finding, ...],
+        context: EnrichContext,  # noqa: ARG002 (it needs neither the sources nor a cache)
     ) -> IntegrationResult | None:
         """Read the IPS settings and alerts of one site.
 
         Args:
             snapshot: the site's scan.
             findings: the analysis' findings.
+            context: the run's sources and cache (unused).
 
         Returns:
             The section, its findings and the CyberSecure badges; None when the site has

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import fnmatch
 from collections import Counter, deque
@@ -17,6 +16,7 @@ from unifi_scanner.simulator.cloudflare.config import (
 from unifi_scanner.simulator.cloudflare.dns import build_dns
 from unifi_scanner.simulator.cloudflare.waf import build_waf
 from unifi_scanner.simulator.cloudflare.world import World, build_world
+from unifi_scanner.simulator.server import HeldRequests
 
 if TYPE_CHECKING:
     from unifi_scanner.simulator.cloudflare.config import PathFaultKind, TokenSpec
@@ -67,7 +67,7 @@ class _Strike:
     left: int | None
 
 
-class CloudflareState:
+class CloudflareState(HeldRequests):
     """What a running local Cloudflare API holds (``app.state.cloudflare``).
 
     The scenario is built once, at start-up, relative to the clock's time then: the demo's
@@ -94,7 +94,7 @@ class CloudflareState:
         self.rows_served = 0
         self._faults = config.faults
         self._strikes: list[_Strike] = []
-        self._release = asyncio.Event()
+        super().__init__()
         self.set_faults(config.faults)
 
     def token(self, authorization: str | None) -> TokenSpec | None:
@@ -144,19 +144,6 @@ class CloudflareState:
                     strike.left -= 1
                 return strike.fault
         return None
-
-    async def hold(self, seconds: float) -> None:
-        """Hold a request up to ``seconds``, or until :meth:`release`."""
-        try:
-            async with asyncio.timeout(seconds):
-                await self._release.wait()
-        except TimeoutError:
-            return
-
-    def release(self) -> None:
-        """Let every held request answer (and the next ones pass straight through)."""
-        self._release.set()
-        self._release = asyncio.Event()
 
     def stats(self) -> dict[str, Any]:
         """Requests per route and rows served (for the control endpoint and tests)."""
