@@ -3,7 +3,14 @@
 from unifi_scanner.analysis.aggregate import Aggregate
 from unifi_scanner.analysis.engine import Engine
 from unifi_scanner.analysis.findings import Finding, Severity
-from unifi_scanner.analysis.ips import Direction, IpsAlert, is_threat_event, parse_alert
+from unifi_scanner.analysis.ips import (
+    ENGINE_SIDS,
+    ETPRO_SIDS,
+    Direction,
+    IpsAlert,
+    is_threat_event,
+    parse_alert,
+)
 from unifi_scanner.analysis.keys import EventKey
 from unifi_scanner.analysis.names import param_text, v2_parameter
 from unifi_scanner.analysis.rule import (
@@ -20,6 +27,8 @@ from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
 
 __all__ = [
     "DEFAULT_RULES",
+    "ENGINE_SIDS",
+    "ETPRO_SIDS",
     "FALLBACK_RULE",
     "Aggregate",
     "ClientRule",

@@ -25,12 +25,23 @@ if TYPE_CHECKING:
 
     from unifi_scanner.collect.models import Event
 
-__all__ = ["UNNAMED", "Direction", "IpsAlert", "Triage", "is_threat_event", "parse_alert"]
+__all__ = [
+    "ENGINE_SIDS",
+    "ETPRO_SIDS",
+    "UNNAMED",
+    "Direction",
+    "IpsAlert",
+    "Triage",
+    "is_threat_event",
+    "parse_alert",
+]
 
 UNNAMED: Final = "an unnamed signature"
 """The signature of an alert that names none (v2 system-log rows carry no signature)."""
-ENGINE_SIDS = range(2_200_000, 2_300_000)
-ETPRO_SIDS = range(2_800_000, 2_900_000)
+ENGINE_SIDS: Final = range(2_200_000, 2_300_000)
+"""Suricata's own engine events (decoder and stream anomalies): not threats."""
+ETPRO_SIDS: Final = range(2_800_000, 2_900_000)
+"""The paid Proofpoint ET PRO set (CyberSecure)."""
 _CACHE_LIMIT = 65_536
 _FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...] | None], tuple[str, FamilyInfo]] = {}
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+from unifi_scanner.analysis import ENGINE_SIDS, ETPRO_SIDS
+
 __all__ = ["SignatureSource", "source_of"]
 
 
@@ -34,8 +36,8 @@ class SignatureSource(enum.StrEnum):
 
 
 _RANGES: Final = (
-    (range(2_800_000, 2_900_000), SignatureSource.ET_PRO),
-    (range(2_200_000, 2_300_000), SignatureSource.ENGINE),
+    (ETPRO_SIDS, SignatureSource.ET_PRO),
+    (ENGINE_SIDS, SignatureSource.ENGINE),
     (range(2_000_000, 2_104_000), SignatureSource.ET_OPEN),
     (range(2_400_000, 2_610_000), SignatureSource.ET_OPEN),
     (range(2_610_000, 2_630_000), SignatureSource.HUNTING),
