@@ -25,7 +25,7 @@ import ipaddress
 import re
 from typing import Final
 
-__all__ = ["Scope", "is_inside", "scope"]
+__all__ = ["Scope", "canonical", "is_inside", "scope"]
 
 
 class Scope(enum.StrEnum):
@@ -92,6 +92,31 @@ def scope(ip: object) -> Scope:
     return found
 
 
+def canonical(ip: object) -> str | None:
+    """One spelling per address (``2001:DB8:0::5`` → ``2001:db8::5``, ``::ffff:1.2.3.4`` → v4).
+
+    Returns:
+        The address as :mod:`ipaddress` writes it (an IPv6 zone id dropped), or ``None`` for
+        text that is not a whole address (``54.36.xxx.xxx``, a name, empty).
+    """
+    if not isinstance(ip, str) or not ip:
+        return None
+    if _IPV4.fullmatch(ip):
+        return ip  # already the one spelling (the common case: no parsing)
+    return _canonical(ip)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(text: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(text.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
 def is_inside(ip: object) -> bool:
     """Whether ``ip`` is an address inside the network (see :func:`scope`)."""
     if isinstance(ip, str):
@@ -122,3 +147,4 @@ def _forget() -> None:
     """Clear the memory (for tests)."""
     _memory.clear()
     _scope_of.cache_clear()
+    _canonical.cache_clear()

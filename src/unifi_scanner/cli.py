@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -21,6 +20,7 @@ from rich.text import Text
 
 from unifi_scanner import app as composition
 from unifi_scanner.__about__ import __version__
+from unifi_scanner._untrusted import plain
 from unifi_scanner.config import load_settings, redacted, secret_values
 from unifi_scanner.errors import ConfigError, ScanBusyError, ScannerError
 from unifi_scanner.logging import configure_logging
@@ -45,12 +45,11 @@ cli = typer.Typer(
 # Markup off: controller strings (site names, error bodies) must never be read as Rich markup.
 _out = Console(highlight=False, soft_wrap=True, markup=False)
 _err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _safe(text: object) -> str:
     """Untrusted text for the terminal: no escape sequences or other control characters."""
-    return _CONTROL.sub("", str(text))
+    return plain(str(text))
 
 
 def _styled(label: str, style: str, text: object) -> Text:

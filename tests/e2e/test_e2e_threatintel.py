@@ -140,3 +140,55 @@ async def test_a_wrong_key_is_one_finding_naming_the_setting(settings):
     assert "UNIFI_ABUSEIPDB_API_KEY" in _section(report)["error"]
     refused = [f for f in report["findings"] if f["rule"] == "integration.misconfigured"]
     assert len(refused) == 1
+
+
+async def test_analyze_of_an_export_looks_up_addresses_and_keeps_only_the_cache(tmp_path):
+    """`analyze` with a key: the section and triage as in a scan; run two answers from the cache.
+
+    The state file gains the cache and nothing else: an export's runs never become the
+    service's status, breakers or last good data.
+    """
+    import os
+
+    from unifi_scanner.integrations.records import STATUS_NAMESPACE
+    from unifi_scanner.simulator.scenarios import load_scenario
+    from unifi_scanner.simulator.site import build_site
+    from unifi_scanner.state import SqliteStateStore
+
+    from .rig import run_cli
+
+    site = build_site(load_scenario("under-attack"), network=9, now_s=int(FROZEN.timestamp()))
+    alerts = tmp_path / "ips.json"
+    alerts.write_text(json.dumps({"meta": {"rc": "ok"}, "data": site.ips_events}), "utf-8")
+    clients = tmp_path / "sta.json"
+    clients.write_text(json.dumps({"meta": {"rc": "ok"}, "data": site.clients}), "utf-8")
+    state = tmp_path / "state.sqlite3"
+    async with AbuseIpdbServer(AbuseIpdbConfig()) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("UNIFI_")}
+        env |= {
+            "UNIFI_STATE_PATH": str(state),
+            "UNIFI_ABUSEIPDB_API_KEY": server.key,
+            "UNIFI_ABUSEIPDB_BASE_URL": server.base_url,
+        }
+        reports = []
+        for _ in range(2):
+            finished = await run_cli(
+                "analyze", str(alerts), str(clients), "--format", "json", env=env, timeout_s=120
+            )
+            assert finished.returncode == 0, finished.stderr
+            reports.append(json.loads(finished.stdout))
+        asked = sum(server.state.checks.values())
+    first, second = (_section(report) for report in reports)
+    assert first["status"] == "ok"
+    assert first["data"]["looked_up"] == asked > 0
+    assert second["data"]["looked_up"] == 0
+    assert second["data"]["from_cache"] == asked
+    beacon = next(f for f in reports[0]["findings"] if "office-pc" in f["title"])
+    assert beacon["severity"] == "severe"
+    assert "known abuser" in beacon["badges"]
+    store = SqliteStateStore(state, lambda: FROZEN)
+    try:
+        assert store.records(STATUS_NAMESPACE) == {}, "no status of an export's run"
+        assert len(store.records("integration_cache:abuseipdb")) == asked
+    finally:
+        store.close()

@@ -8,6 +8,8 @@ from unifi_scanner.analysis.ips import (
     ETPRO_SIDS,
     Direction,
     IpsAlert,
+    is_engine_signature,
+    is_pro_signature,
     is_threat_event,
     parse_alert,
 )
@@ -45,6 +47,8 @@ __all__ = [
     "Severity",
     "Summary",
     "SummaryView",
+    "is_engine_signature",
+    "is_pro_signature",
     "is_threat_event",
     "param_text",
     "parse_alert",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.aggregate import MAX_EXAMPLES, Rollup
-from unifi_scanner.analysis.findings import Finding, Severity
+from unifi_scanner.analysis.findings import Finding, Severity, subject_key
 from unifi_scanner.analysis.rule import EventRule, GroupView, SummaryView
 from unifi_scanner.analysis.text import fill, human_list, when
 
@@ -83,6 +83,7 @@ def group_finding(rule: Rule, group: Group) -> Finding | None:
         explanation=sentence(fill(rule.explanation, values)),
         remediation=tuple(sentence(fill(step, values)) for step in rule.remediation),
         subject=group.display,
+        key="" if group.display == group.subject else subject_key(group.subject),
         count=group.count,
         first_seen=group.first_seen,
         last_seen=group.last_seen,

@@ -408,6 +408,7 @@ class _Run:
                         f"{rollup.count} events for this check were summarised here."
                     ),
                     subject=f"{rollup.subjects} more",
+                    key="rolled up",
                     count=rollup.count,
                     first_seen=rollup.first_seen,
                     last_seen=rollup.last_seen,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,12 @@ from unifi_scanner.analysis.text import utc_iso
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["Finding", "Severity", "subject_key"]
+
+
+def subject_key(identity: str) -> str:
+    """A short stable key for a subject's identity (a MAC) that does not show it: 12 hex digits."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 class Severity(enum.StrEnum):
@@ -50,6 +56,10 @@ class Finding:
         evidence: what the conclusion rests on, one line each.
         parts: the rules whose findings about this subject it tells together (the first is
             ``rule``); empty for a finding no story rule made.
+        key: the subject's identity when its display name is not one (two clients may both be
+            called ``iPhone``, a name may change): :func:`subject_key` of its MAC, so the
+            report never shows the MAC of a named device; empty when ``subject`` is the
+            identity.
     """
 
     rule: str
@@ -65,11 +75,12 @@ class Finding:
     badges: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
+    key: str = ""
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity for history: rule plus subject."""
-        return f"{self.rule}:{self.subject}"
+        """Stable identity, unique in one report: rule plus the subject's key (or subject)."""
+        return f"{self.rule}:{self.key or self.subject}"
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON-compatible data: the report's ``finding`` object.
@@ -100,6 +111,8 @@ class Finding:
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         """Read back what :meth:`to_dict` wrote (``parts`` may be missing: older records).
 
+        The key comes back from the fingerprint.
+
         Raises:
             KeyError: a field is missing.
             ValueError: a severity or time does not parse.
@@ -118,7 +131,15 @@ class Finding:
             badges=tuple(data["badges"]),
             evidence=tuple(data["evidence"]),
             parts=tuple(data.get("parts", ())),
+            key=_key(data["rule"], data["subject"], data.get("fingerprint")),
         )
+
+
+def _key(rule: str, subject: str, fingerprint: str | None) -> str:
+    if fingerprint is None or not fingerprint.startswith(f"{rule}:"):
+        return ""
+    key = fingerprint[len(rule) + 1 :]
+    return "" if key == subject else key
 
 
 def _parse(text: str | None) -> datetime | None:

@@ -32,6 +32,8 @@ __all__ = [
     "Direction",
     "IpsAlert",
     "Triage",
+    "is_engine_signature",
+    "is_pro_signature",
     "is_threat_event",
     "parse_alert",
 ]
@@ -42,6 +44,34 @@ ENGINE_SIDS: Final = range(2_200_000, 2_300_000)
 """Suricata's own engine events (decoder and stream anomalies): not threats."""
 ETPRO_SIDS: Final = range(2_800_000, 2_900_000)
 """The paid Proofpoint ET PRO set (CyberSecure)."""
+
+
+def _named(signature: str) -> str | None:
+    """What a signature's name says of its set: ``pro``, ``engine`` or nothing."""
+    head = signature.lstrip()[:8].upper()
+    if head.startswith("ETPRO"):
+        return "pro"
+    if head.startswith("SURICATA"):
+        return "engine"
+    return None
+
+
+def is_pro_signature(signature: str, sid: int | None) -> bool:
+    """Whether a signature is Proofpoint ET PRO (CyberSecure): its name, else its id.
+
+    The name wins (a renumbered ``ETPRO`` rule is still ET PRO); the one test for the
+    analysis' badge and the CyberSecure section.
+    """
+    named = _named(signature)
+    return named == "pro" or (named is None and sid is not None and sid in ETPRO_SIDS)
+
+
+def is_engine_signature(signature: str, sid: int | None) -> bool:
+    """Whether a signature is a Suricata engine event (not a threat): its name, else its id."""
+    named = _named(signature)
+    return named == "engine" or (named is None and sid is not None and sid in ENGINE_SIDS)
+
+
 _CACHE_LIMIT = 65_536
 _FAMILY_CACHE: dict[tuple[str, int | None, tuple[str, ...] | None], tuple[str, FamilyInfo]] = {}
 
@@ -434,7 +464,7 @@ def _make_what(
         info=info,
         category=categories[0] if categories else "",  # every item is a non-empty text
         blocked=(action or "").lower() in _BLOCKED_WORDS,
-        pro=signature.startswith("ETPRO") or (sid is not None and sid in ETPRO_SIDS),
+        pro=is_pro_signature(signature, sid),
     )
 
 
@@ -465,7 +495,7 @@ def _family(signature: str, sid: int | None, categories: tuple[str, ...]) -> tup
     match = _FAMILY_RE.match(signature)
     family = f"{match.group(1)} {match.group(2)}" if match else ""
     word: str | None = refine(match.group(2) if match else None, signature)
-    if (sid is not None and sid in ENGINE_SIDS) or signature.startswith("SURICATA"):
+    if is_engine_signature(signature, sid):
         word = "ENGINE"
     _, info = family_info(word, ())
     cache_key: tuple[str, int | None, tuple[str, ...] | None] = (signature, sid, None)

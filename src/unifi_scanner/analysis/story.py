@@ -9,6 +9,7 @@ and one timeline of examples.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Final
 
 from unifi_scanner.analysis.findings import Finding
@@ -84,6 +85,7 @@ def tell(parts: list[Finding]) -> Finding:
         explanation=f"{lead.explanation} Also about {lead.subject}: {also}",
         remediation=_unique(steps, MAX_STEPS),
         subject=lead.subject,
+        key=lead.key,
         count=sum(p.count for p in ordered),
         first_seen=min(firsts, default=None),
         last_seen=max(lasts, default=None),
@@ -107,18 +109,4 @@ def _timeline(parts: list[Finding]) -> tuple[str, ...]:
 def _with_parts(finding: Finding, rules: tuple[str, ...]) -> Finding:
     if finding.parts == rules:
         return finding
-    return Finding(
-        rule=finding.rule,
-        severity=finding.severity,
-        title=finding.title,
-        explanation=finding.explanation,
-        remediation=finding.remediation,
-        subject=finding.subject,
-        count=finding.count,
-        first_seen=finding.first_seen,
-        last_seen=finding.last_seen,
-        examples=finding.examples,
-        badges=finding.badges,
-        evidence=finding.evidence,
-        parts=rules,
-    )
+    return dataclasses.replace(finding, parts=rules)

@@ -19,7 +19,7 @@ from unifi_scanner.integrations import (
     integration_status,
 )
 from unifi_scanner.reports import RENDERERS, build_report
-from unifi_scanner.state import SqliteStateStore
+from unifi_scanner.state import MemoryStateStore, SqliteStateStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -78,12 +78,16 @@ async def _enriched(
     enrichers = [i for i in selection.configured if not isinstance(i, Integration)]
     if not enrichers:
         return IntegrationResults()
-    store = SqliteStateStore(settings.state_path, now)
+    # an export is not the live network: its runs' status, breakers and last good data stay
+    # out of the service's state; the caches (answers about addresses) are shared
+    caches = SqliteStateStore(settings.state_path, now)
     try:
-        runner = IntegrationRunner(enrichers, store=store, settings=settings, now=now)
+        runner = IntegrationRunner(
+            enrichers, store=MemoryStateStore(), settings=settings, now=now, cache_store=caches
+        )
         return await runner.enrich(snapshot, findings)
     finally:
-        store.close()
+        caches.close()
 
 
 def integrations_status(

@@ -13,6 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from unifi_scanner._untrusted import one_line
 from unifi_scanner.delivery.smtp import subject_line
 from unifi_scanner.reports import coverage_lines
 
@@ -25,7 +26,6 @@ __all__ = ["ChatFormat", "chat_payload", "detect_format", "summary_lines"]
 TOP_FINDINGS = 5
 _DISCORD_LIMIT = 2000
 _SLACK_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # Markdown that Discord and Teams render: escaped in controller text so a hostname like
 # "[Reset your password](https://evil)" stays text instead of becoming a link.
 _MARKDOWN = re.compile(r"([\\`*_\[\]()<>|~])")
@@ -64,7 +64,7 @@ def detect_format(url: str) -> ChatFormat:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text).strip()
+    return one_line(text)
 
 
 def _markdown_clean(text: str) -> str:

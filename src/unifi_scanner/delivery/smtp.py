@@ -8,13 +8,13 @@ message and any password travel in clear, so use that only on loopback.
 
 from __future__ import annotations
 
-import re
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
 import aiosmtplib
 
+from unifi_scanner._untrusted import one_line
 from unifi_scanner.delivery.base import DeliveryReceipt, require_formats
 from unifi_scanner.errors import DeliveryError
 
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["SmtpDeliverer", "build_message", "message_id", "subject_line"]
 
 _FORMATS = ("text", "html")
-# Control characters and every other line break str.splitlines() knows (header injection).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
 def subject_line(report: Report, prefix: str = "UniFi Scanner") -> str:
@@ -45,7 +43,7 @@ def subject_line(report: Report, prefix: str = "UniFi Scanner") -> str:
         status = f"{counts.severe} severe, {counts.medium} medium, {counts.low} low"
     if not report.complete:
         status = f"INCOMPLETE, {status}"
-    return _CONTROL.sub(" ", f"[{prefix}] {site}: {status}")
+    return one_line(f"[{prefix}] {site}: {status}")  # no line break: no header injection
 
 
 def message_id(report: Report, sender: str) -> str:
@@ -57,7 +55,7 @@ def message_id(report: Report, sender: str) -> str:
     """
     _, at, domain = parseaddr(sender)[1].rpartition("@")
     domain = domain if at and domain else "unifi-scanner.invalid"
-    return f"<report-{report.id}@{_CONTROL.sub('', domain)}>"
+    return f"<report-{report.id}@{''.join(one_line(domain).split())}>"
 
 
 def build_message(

@@ -132,25 +132,19 @@ class FindingNote:
     """What an enricher adds to one finding of the analysis.
 
     Attributes:
-        rule: the finding's rule.
-        subject: the finding's subject (rule and subject name one finding: its fingerprint).
+        fingerprint: the fingerprint of the finding it is about (unique in one report: two
+            devices with the same name are two findings).
         badges: short tags to add (``CyberSecure``).
         evidence: lines to add to its evidence.
         severity: raise the finding to this severity (never lowers it).
         reason: why, when ``severity`` raises it (added to the evidence).
     """
 
-    rule: str
-    subject: str
+    fingerprint: str
     badges: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     severity: Severity | None = None
     reason: str | None = None
-
-    @property
-    def fingerprint(self) -> str:
-        """The fingerprint of the finding it is about (``rule:subject``)."""
-        return f"{self.rule}:{self.subject}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from unifi_scanner._addresses import Scope, scope
+from unifi_scanner._addresses import Scope, canonical, scope
 from unifi_scanner.analysis import (
     Direction,
     Finding,
@@ -134,7 +134,9 @@ class AddressSighting:
 
 
 def _outside(address: str | None, own: frozenset[str]) -> str | None:
-    return address if address and address not in own and scope(address) is Scope.OUTSIDE else None
+    """The address in its one spelling when it is a whole outside address, not our own."""
+    ip = canonical(address)
+    return ip if ip is not None and ip not in own and scope(ip) is Scope.OUTSIDE else None
 
 
 def _flow_end(params: Mapping[str, Any], side: str) -> str | None:
@@ -171,10 +173,10 @@ def gateway_addresses(devices: Iterable[Device]) -> frozenset[str]:
         raw = device.raw
         for key in ("wan1", "wan2", "uplink"):
             port = raw.get(key)
-            if isinstance(port, dict) and (ip := as_text(port.get("ip"))):
+            if isinstance(port, dict) and (ip := canonical(as_text(port.get("ip")))):
                 found.add(ip)
         for key in ("last_wan_ip", "wan_ip"):
-            if ip := as_text(raw.get(key)):
+            if ip := canonical(as_text(raw.get(key))):
                 found.add(ip)
     return frozenset(found)
 
@@ -194,10 +196,11 @@ def unifi_sightings(
         own: the site's own outside addresses.
 
     Returns:
-        One sighting per wanted address that appears, by address.
+        One sighting per wanted address that appears, by address (in its one spelling,
+        :func:`~unifi_scanner._addresses.canonical`).
     """
-    mine = frozenset(own)
-    targets = frozenset(wanted) - mine
+    mine = frozenset(ip for address in own if (ip := canonical(address)))
+    targets = frozenset(ip for address in wanted if (ip := canonical(address))) - mine
     sightings: dict[str, AddressSighting] = {}
     if not targets:
         return sightings
@@ -217,8 +220,13 @@ def _joined(seen: Iterable[tuple[str, str]]) -> str:
 
 
 def mentions(address: str) -> re.Pattern[str]:
-    """A pattern that finds ``address`` in text, not inside a longer address."""
-    return re.compile(rf"(?<![\w.:]){re.escape(address)}(?![\w:]|\.\d)")
+    """A pattern that finds ``address`` in text, not inside a longer address.
+
+    An IPv4 address may be followed by its port (``198.51.100.66:443``, as IPS messages write
+    it); an IPv6 address followed by ``:`` would be a longer one.
+    """
+    after = r"(?!\w|\.\d)" if ":" not in address else r"(?![\w:]|\.\d)"
+    return re.compile(rf"(?<![\w.:]){re.escape(address)}{after}")
 
 
 def _badged(finding: Finding, patterns: Mapping[str, tuple[re.Pattern[str], str]]) -> Finding:
@@ -299,8 +307,11 @@ def correlate(
     """
     by_address: dict[str, list[tuple[str, str]]] = {}
     for section in results.sections:
+        if section.stale_since is not None:
+            continue  # a failed source's last good data: not what it saw this period
         for address, line in section.addresses.items():
-            by_address.setdefault(address, []).append((section.display_name, line))
+            if ip := canonical(address):
+                by_address.setdefault(ip, []).append((section.display_name, line))
     sightings = unifi_sightings(snapshot.events, by_address, gateway_addresses(snapshot.devices))
     if not sightings:
         return tuple(findings), results
@@ -325,9 +336,9 @@ def _with_correlated(
     section: IntegrationSection, sightings: Mapping[str, AddressSighting]
 ) -> IntegrationSection:
     correlated = {
-        address: sightings[address].describe()
+        address: sightings[ip].describe()
         for address in section.addresses
-        if address in sightings
+        if (ip := canonical(address)) is not None and ip in sightings
     }
     if not correlated:
         return section

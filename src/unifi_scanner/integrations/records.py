@@ -188,8 +188,14 @@ def save_window_end(store: StateStore, name: str, end: datetime) -> None:
         log.exception("integration_window_unwritable", integration=name)
 
 
-def save_status(store: StateStore, section: IntegrationSection, ran_at: datetime) -> None:
-    """Remember the outcome of one integration's run (store failures are logged)."""
+def save_status(
+    store: StateStore, section: IntegrationSection, ran_at: datetime, *, key: str | None = None
+) -> None:
+    """Remember the outcome of one integration's run (store failures are logged).
+
+    ``key`` is where (``name@site`` for an enricher's run on one site); the name by default.
+    """
+    key = key or section.name
     record = {
         "display_name": section.display_name,
         "status": section.status.value,
@@ -202,9 +208,9 @@ def save_status(store: StateStore, section: IntegrationSection, ran_at: datetime
         else section.next_probe_at.isoformat(),
     }
     try:
-        store.put_record(STATUS_NAMESPACE, section.name, record)
+        store.put_record(STATUS_NAMESPACE, key, record)
     except StateError:
-        log.exception("integration_status_unwritable", integration=section.name)
+        log.exception("integration_status_unwritable", integration=key)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,38 +258,67 @@ def integration_status(
     statuses = store.records(STATUS_NAMESPACE)
     breakers = store.records(BREAKER_NAMESPACE)
     classes = registry.classes()
-    extra = sorted((set(statuses) | set(breakers)) - set(classes))
+    known = set(statuses) | set(breakers)
+    per_site: dict[str, list[str]] = {}
+    for key in sorted(known):
+        name, at, _ = key.partition("@")
+        if at and name in classes:
+            per_site.setdefault(name, []).append(key)
+    extra = sorted(known - set(classes) - {k for keys in per_site.values() for k in keys})
     rows: list[IntegrationStatusRow] = []
     for name in (*classes, *extra):
-        status_record = statuses.get(name, {})
-        breaker = breakers.get(name, {})
-        raw_status = status_record.get("status")
-        status = IntegrationStatus(raw_status) if raw_status else None
-        section = section_settings(settings, name)
-        if section is not None and not section.enabled:
-            status = IntegrationStatus.DISABLED
-        breaker_state = BreakerState(breaker.get("state", BreakerState.CLOSED.value))
-        next_probe = None
-        if breaker_state is not BreakerState.CLOSED:
-            next_probe = _parse(status_record.get("next_probe_at"))
-        last_good = load_last_good(store, name)
-        display = status_record.get("display_name")
-        rows.append(
-            IntegrationStatusRow(
+        keys = [name] if name in known or name not in per_site else per_site[name]
+        rows.extend(
+            _status_row(
+                store,
+                key,
                 name=name,
-                display_name=(
-                    display
-                    if isinstance(display, str)
-                    else display_name_of(classes.get(name), name)
-                ),
-                status=status,
-                ran_at=_parse(status_record.get("ran_at")),
-                duration_s=status_record.get("duration_s"),
-                last_success=last_good.fetched_at if last_good else None,
-                breaker_state=breaker_state,
-                failed_runs=int(breaker.get("fail_counter", 0)),
-                next_probe_at=next_probe,
-                error=status_record.get("error"),
+                statuses=statuses,
+                breakers=breakers,
+                classes=classes,
+                settings=settings,
             )
+            for key in keys
         )
     return rows
+
+
+def _status_row(
+    store: StateStore,
+    key: str,
+    *,
+    name: str,
+    statuses: Mapping[str, Mapping[str, Any]],
+    breakers: Mapping[str, Mapping[str, Any]],
+    classes: Mapping[str, Any],
+    settings: Settings | None,
+) -> IntegrationStatusRow:
+    """The row of ``key``: an integration's name, or ``name@site`` for an enricher's site."""
+    status_record = statuses.get(key, {})
+    breaker = breakers.get(key, {})
+    raw_status = status_record.get("status")
+    status = IntegrationStatus(raw_status) if raw_status else None
+    section = section_settings(settings, name)
+    if section is not None and not section.enabled:
+        status = IntegrationStatus.DISABLED
+    breaker_state = BreakerState(breaker.get("state", BreakerState.CLOSED.value))
+    next_probe = None
+    if breaker_state is not BreakerState.CLOSED:
+        next_probe = _parse(status_record.get("next_probe_at"))
+    last_good = load_last_good(store, key)
+    display = status_record.get("display_name")
+    if not isinstance(display, str):
+        display = display_name_of(classes.get(name), name)
+    _, at, site = key.partition("@")
+    return IntegrationStatusRow(
+        name=key,
+        display_name=f"{display} ({site})" if at else display,
+        status=status,
+        ran_at=_parse(status_record.get("ran_at")),
+        duration_s=status_record.get("duration_s"),
+        last_success=last_good.fetched_at if last_good else None,
+        breaker_state=breaker_state,
+        failed_runs=int(breaker.get("fail_counter", 0)),
+        next_probe_at=next_probe,
+        error=status_record.get("error"),
+    )

@@ -7,12 +7,13 @@ autoescaping Jinja environment, so data from an external service can never injec
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
 from markupsafe import Markup
+
+from unifi_scanner._untrusted import markdown_escape, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -26,7 +27,6 @@ __all__ = [
     "DefaultSectionRenderer",
     "SectionView",
     "defang",
-    "md_escape",
     "section_note",
     "text_table",
 ]
@@ -74,22 +74,11 @@ def _rows(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(str(key), _cell(value)) for key, value in data.items()]
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()|~#!])")
-_WHITESPACE = re.compile(r"\s+")
-
-
-def md_escape(text: str) -> str:
-    """External text inert in one Markdown table cell: no blocks, raw HTML, links or emphasis."""
-    flat = _WHITESPACE.sub(" ", text).strip()
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", flat)
-
-
 _CELL_WIDTH: Final = 44
 
 
 def _fit(cell: str) -> str:
-    flat = _WHITESPACE.sub(" ", cell).strip()
+    flat = one_line(cell)
     return flat if len(flat) <= _CELL_WIDTH else flat[: _CELL_WIDTH - 1] + "…"
 
 
@@ -151,16 +140,35 @@ class BlockSectionRenderer:
     """Render a section as :class:`Block` s in every format; subclasses say what the blocks are.
 
     Everything in a view is untrusted text: HTML goes through an autoescaping Jinja
-    environment, Markdown through :func:`md_escape`, text tables are aligned and shortened.
+    environment, Markdown through one escaper (``markdown_escape``), text tables are aligned
+    and shortened, and every string is one line with controls removed in every format.
     """
 
     def view(self, section: IntegrationSection) -> SectionView:
         """Return the section as blocks (override)."""
         raise NotImplementedError
 
+    def _view(self, section: IntegrationSection) -> SectionView:
+        """:meth:`view` with every string on one line, controls out, bidi controls visible."""
+        view = self.view(section)
+        return SectionView(
+            one_line(view.note) if view.note else None,
+            one_line(view.period),
+            [
+                Block(
+                    one_line(block.title),
+                    one_line(block.summary),
+                    tuple(one_line(h) for h in block.header),
+                    [tuple(one_line(str(c)) for c in row) for row in block.rows],
+                    [one_line(line) for line in block.lines],
+                )
+                for block in view.blocks
+            ],
+        )
+
     def text(self, section: IntegrationSection) -> str:
         """Return the section as plain text (no heading)."""
-        view = self.view(section)
+        view = self._view(section)
         lines = [view.note] if view.note else []
         if view.period:
             lines.append(view.period)
@@ -173,26 +181,28 @@ class BlockSectionRenderer:
 
     def markdown(self, section: IntegrationSection) -> str:
         """Return the section as Markdown (no heading), every external text escaped."""
-        view = self.view(section)
-        parts = [f"_{md_escape(view.note)}_"] if view.note else []
+        view = self._view(section)
+        parts = [f"_{markdown_escape(view.note)}_"] if view.note else []
         if view.period:
-            parts.append(md_escape(view.period))
+            parts.append(markdown_escape(view.period))
         for block in view.blocks:
-            head = f"**{md_escape(block.title)}**"
-            parts.append(f"{head}: {md_escape(block.summary)}" if block.summary else head)
+            head = f"**{markdown_escape(block.title)}**"
+            parts.append(f"{head}: {markdown_escape(block.summary)}" if block.summary else head)
             if block.rows:
                 table = [
-                    "| " + " | ".join(md_escape(h) for h in block.header) + " |",
+                    "| " + " | ".join(markdown_escape(h) for h in block.header) + " |",
                     "|" + " --- |" * len(block.header),
                 ]
-                table += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in block.rows]
+                table += [
+                    "| " + " | ".join(markdown_escape(c) for c in row) + " |" for row in block.rows
+                ]
                 parts.append("\n".join(table))
-            parts.extend(f"- {md_escape(line)}" for line in block.lines)
+            parts.extend(f"- {markdown_escape(line)}" for line in block.lines)
         return "\n\n".join(parts)
 
     def html(self, section: IntegrationSection) -> Markup:
         """Return the section as HTML (no heading), autoescaped."""
-        return Markup(_BLOCKS_HTML.render(v=self.view(section)))  # noqa: S704 (autoescaped by Jinja)
+        return Markup(_BLOCKS_HTML.render(v=self._view(section)))  # noqa: S704 (autoescaped by Jinja)
 
     def json(self, section: IntegrationSection) -> Mapping[str, Any]:
         """Return the section's data (:meth:`IntegrationSection.as_dict`)."""
@@ -226,10 +236,10 @@ class DefaultSectionRenderer:
         Returns:
             Markdown without a heading.
         """
-        parts = [f"_{md_escape(note)}_"] if (note := section_note(section)) else []
+        parts = [f"_{markdown_escape(note)}_"] if (note := section_note(section)) else []
         if rows := _rows(section.data):
             table = ["| Key | Value |", "| --- | --- |"]
-            table.extend(f"| {md_escape(k)} | {md_escape(v)} |" for k, v in rows)
+            table.extend(f"| {markdown_escape(k)} | {markdown_escape(v)} |" for k, v in rows)
             parts.append("\n".join(table))
         return "\n\n".join(parts or ["No data."])
 

@@ -11,6 +11,8 @@ the collection; enrichers in :meth:`IntegrationRunner.enrich`, once per site aft
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -112,6 +114,12 @@ class _Run:
     window: FetchWindow | None = None
     findings: list[Finding] = field(default_factory=list)
     notes: list[FindingNote] = field(default_factory=list)
+    key: str = ""
+    """Where its last good data, status and breaker live: the name for a source,
+    ``name@site`` for an enricher (it runs once per site, on that site's data)."""
+
+    def __post_init__(self) -> None:
+        self.key = self.key or self.name
 
     @property
     def source(self) -> bool:
@@ -136,6 +144,8 @@ class IntegrationRunner:
         retry: the retry policy for transient errors.
         block_threshold_s: a synchronous step longer than this is a blocking-call bug.
         monotonic: the clock the blocking watchdog measures with.
+        cache_store: where the enrichers' caches live, when not in ``store`` (``analyze``
+            keeps its runs' status out of the service's state, but shares the caches).
     """
 
     def __init__(
@@ -152,8 +162,11 @@ class IntegrationRunner:
         retry: RetryPolicy = RetryPolicy(),
         block_threshold_s: float = 0.25,
         monotonic: Callable[[], float] = time.perf_counter,
+        cache_store: StateStore | None = None,
     ) -> None:
         self._store = store
+        self._cache_store = cache_store or store
+        self._breakers: dict[str, IntegrationBreaker] = {}
         self._now = now
         self._skipped = tuple(skipped)
         self._lookback = timedelta(hours=24)
@@ -174,28 +187,41 @@ class IntegrationRunner:
         for integration in integrations:
             name = integration.name
             policy = IntegrationPolicy.for_integration(settings, name)
-            breaker = IntegrationBreaker(
-                name,
-                store=store,
-                now=now,
-                fail_max=policy.fail_max,
-                reset_timeout_s=policy.reset_timeout_s,
-                probe_lease_s=policy.timeout_s + 60.0,
-            )
             own = getattr(integration, "section_renderer", None)
             if own is not None and name not in self._renderers:
                 self._renderers[name] = own
             display = display_name_of(integration, name)
+            breaker = self._breaker_for(name, policy)
             self._runs.append(_Run(integration, name, display, policy, breaker))
 
+    def _breaker_for(self, key: str, policy: IntegrationPolicy) -> IntegrationBreaker:
+        breaker = self._breakers.get(key)
+        if breaker is None:
+            breaker = self._breakers[key] = IntegrationBreaker(
+                key,
+                store=self._store,
+                now=self._now,
+                fail_max=policy.fail_max,
+                reset_timeout_s=policy.reset_timeout_s,
+                probe_lease_s=policy.timeout_s + 60.0,
+            )
+        return breaker
+
     def breaker(self, name: str) -> IntegrationBreaker:
-        """Return the breaker of integration ``name`` (``KeyError`` if it is not run here)."""
+        """Return the breaker of ``name`` (an enricher's: of its last site; or ``name@site``).
+
+        Raises:
+            KeyError: it is not run here.
+        """
+        found = self._breakers.get(name)
+        if found is not None:
+            return found
         return next(run.breaker for run in self._runs if run.name == name)
 
     def reset_breakers(self) -> None:
         """Close every breaker of this runner and forget its failures."""
-        for run in self._runs:
-            run.breaker.reset()
+        for breaker in self._breakers.values():
+            breaker.reset()
 
     async def run(self) -> IntegrationResults:
         """Run every source once, within the deadline.
@@ -243,6 +269,8 @@ class IntegrationRunner:
         for run in runs:
             run.findings.clear()
             run.notes.clear()
+            run.key = f"{run.name}@{snapshot.site.name}"
+            run.breaker = self._breaker_for(run.key, run.policy)
         self._subject = (snapshot, findings, sources or IntegrationResults())
         try:
             sections = [s for s in await self._run_all(runs) if s is not None]
@@ -286,7 +314,7 @@ class IntegrationRunner:
                 elapsed = loop.time() - run.started if run.started is not None else 0.0
                 message = f"cut by the run deadline after {format_s(self._deadline_s)}"
                 section = self._failed(run, Failure(IntegrationStatus.TIMEOUT, message), elapsed)
-                self._record(section)
+                self._record(section, run.key)
             sections.append(section)
         return sections
 
@@ -341,7 +369,7 @@ class IntegrationRunner:
                     log.debug("integration_nothing_to_say", integration=run.name)
                     return None
                 section = self._succeeded(run, result, loop.time() - run.started)
-        self._record(section)
+        self._record(section, run.key)
         return section
 
     def _call(self, run: _Run) -> Coroutine[Any, Any, IntegrationResult | None]:
@@ -353,9 +381,12 @@ class IntegrationRunner:
         if self._subject is None:
             raise _BadResultError("an enricher ran outside IntegrationRunner.enrich")
         snapshot, findings, sources = self._subject
-        context = EnrichContext(
-            sources=sources, cache=RecordCache(self._store, run.name, self._now), now=self._now
-        )
+        if not _takes_context(integration.enrich):
+            # the two-argument form ``enrich(snapshot, findings)``: no cache, no sources
+            short: Callable[..., Coroutine[Any, Any, IntegrationResult | None]] = integration.enrich
+            return short(snapshot, findings)
+        cache = RecordCache(self._cache_store, run.name, self._now)
+        context = EnrichContext(sources=sources, cache=cache, now=self._now)
         return integration.enrich(snapshot, findings, context)
 
     async def _attempt(self, run: _Run) -> IntegrationResult | None:
@@ -433,7 +464,7 @@ class IntegrationRunner:
         if result.success:
             save_last_good(
                 self._store,
-                run.name,
+                run.key,
                 now,
                 result.data,
                 window_end=window_end,
@@ -441,7 +472,7 @@ class IntegrationRunner:
             )
             last_success: datetime | None = now
         else:
-            last_good = load_last_good(self._store, run.name)
+            last_good = load_last_good(self._store, run.key)
             last_success = last_good.fetched_at if last_good else None
         run.findings.extend(result.findings)
         run.notes.extend(result.notes)
@@ -460,7 +491,7 @@ class IntegrationRunner:
         )
 
     def _failed(self, run: _Run, failure: Failure, duration: float) -> IntegrationSection:
-        last_good = load_last_good(self._store, run.name)
+        last_good = load_last_good(self._store, run.key)
         message = failure.message_for(run.display_name)
         if last_good is not None:
             message = failure.with_age(message, self._now() - last_good.fetched_at)
@@ -481,11 +512,11 @@ class IntegrationRunner:
             addresses=dict(last_good.addresses) if last_good else {},
         )
 
-    def _record(self, section: IntegrationSection) -> None:
-        save_status(self._store, section, self._now())
+    def _record(self, section: IntegrationSection, key: str) -> None:
+        save_status(self._store, section, self._now(), key=key)
         log.info(
             "integration_run",
-            integration=section.name,
+            integration=key,
             status=section.status.value,
             duration_s=round(section.duration_s, 3),
             breaker_state=section.breaker_state.value,
@@ -503,3 +534,18 @@ def _settle_s(integration: Integration | Enricher) -> float:
 def _describe(exc: BaseException) -> str:
     text = str(exc)
     return text or type(exc).__name__
+
+
+def _takes_context(enrich: Callable[..., object]) -> bool:
+    """Whether ``enrich`` takes the third argument (``context``); True when unsure."""
+    try:
+        signature = inspect.signature(enrich)
+    except (TypeError, ValueError):
+        return True
+    try:
+        signature.bind(None, None, None)
+    except TypeError:
+        with contextlib.suppress(TypeError):
+            signature.bind(None, None)
+            return False
+    return True

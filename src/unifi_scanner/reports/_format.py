@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from unifi_scanner._untrusted import markdown_escape, one_line, plain
 from unifi_scanner.analysis.text import utc_iso
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ __all__ = [
     "integration_rows",
     "local_time",
     "markdown_escape",
+    "one_line",
     "period_label",
     "plain",
     "seen_label",
@@ -41,10 +42,6 @@ __all__ = [
 ]
 
 _MAX_ROWS = 50
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
-_WHITESPACE = re.compile(r"\s+")
-# C0/C1 controls (terminal escapes) and bidi overrides that can make text read other than it is.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FLAVOURS = {"unifi-os": "UniFi OS", "legacy": "legacy controller"}
 NO_PROBLEMS = "No problems found."
 NO_PROBLEMS_SO_FAR = "No problems found in what could be read, but this report is incomplete."
@@ -60,16 +57,6 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
     if moment is None:
         return "-"
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def plain(text: str) -> str:
-    """Strip control characters (terminal escapes) from untrusted ``text``; keep tab, newline."""
-    return _CONTROL.sub("", text)
-
-
-def one_line(text: str) -> str:
-    """Untrusted ``text`` for a single-line label: :func:`plain`, every line break a space."""
-    return _WHITESPACE.sub(" ", plain(text)).strip()
 
 
 def site_label(report: Report) -> str:
@@ -171,18 +158,6 @@ def coverage_lines(report: Report) -> tuple[CoverageLine, ...]:
                 )
             )
     return (*missing, *given_up, *caught_up)
-
-
-def markdown_escape(text: str) -> str:
-    """Make untrusted ``text`` inert inside one line of Markdown.
-
-    Whitespace runs (newlines included) become one space, so the text cannot start a block;
-    ``&``, ``<`` and ``>`` become entities, so it cannot carry raw HTML; and inline markup
-    characters are backslash-escaped, so it cannot open emphasis, code, links or tables.
-    """
-    flat = _WHITESPACE.sub(" ", plain(text)).strip()
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 def seen_label(finding: Finding, zone: ZoneInfo) -> str:

@@ -101,6 +101,24 @@ def test_two_devices_with_one_name_are_not_merged(engine, build):
     ]
     findings = engine.analyze(build.snapshot(events))
     assert [f.subject for f in findings] == ["Switch", "Switch"]
+    assert findings[0].fingerprint != findings[1].fingerprint, "two findings, two fingerprints"
+    for finding in findings:
+        assert "00:00:00:00:00:2" not in finding.fingerprint, "a named device's MAC stays out"
+        assert Finding.from_dict(finding.to_dict()) == finding
+
+
+def test_a_fingerprint_survives_a_rename(engine, build):
+    """The key stands for the MAC: the same switch under a new name keeps its fingerprint."""
+
+    def fingerprint(name: str) -> str:
+        event = build.event(
+            "EVT_SW_PoeOverload", device_mac="00:00:00:00:00:21", sw_name=name, port=1, msg="x"
+        )
+        [finding] = engine.analyze(build.snapshot([event]))
+        assert finding.subject == name
+        return finding.fingerprint
+
+    assert fingerprint("Switch") == fingerprint("Switch-Lobby")
 
 
 def test_a_client_story_joins_flapping_and_an_infection(engine, build):

@@ -25,9 +25,19 @@ ALLOWED = {
         "errors",
         "_retry_after",
         "_addresses",
+        "_untrusted",
     },
-    "reports": {"analysis", "collect", "integrations", "errors"},
-    "delivery": {"reports", "state", "analysis", "collect", "errors", "_retry_after", "__about__"},
+    "reports": {"analysis", "collect", "integrations", "errors", "_untrusted"},
+    "delivery": {
+        "reports",
+        "state",
+        "analysis",
+        "collect",
+        "errors",
+        "_retry_after",
+        "_untrusted",
+        "__about__",
+    },
 }
 
 

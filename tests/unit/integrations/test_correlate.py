@@ -192,3 +192,30 @@ def test_a_blocked_traffic_flow_is_correlated_by_its_remote_end():
     )
     sightings = unifi_sightings(_snapshot(flow).events, ["192.0.2.45"])
     assert sightings["192.0.2.45"].total == 1
+
+
+def test_a_failed_sources_old_addresses_are_not_correlated():
+    """A section showing its last good data (stale): those addresses are not this period's."""
+    import dataclasses
+
+    snapshot = _snapshot(_alert("192.0.2.45", 1))
+    (section,) = _results({"192.0.2.45": "63 requests"}).sections
+    stale = dataclasses.replace(
+        section,
+        success=False,
+        status=IntegrationStatus.FAILED,
+        stale_since=NOW - timedelta(hours=6),
+    )
+    results = IntegrationResults((stale,))
+    out, same = correlate(results, snapshot, ())
+    assert out == ()
+    assert same is results
+
+
+def test_one_address_in_two_spellings_is_one_address():
+    """Cloudflare writes 2001:DB8::45, the alert 2001:db8:0::45: the same address, correlated."""
+    snapshot = _snapshot(_alert("2001:db8:0::45", 1))
+    out, correlated = correlate(_results({"2001:DB8::45": "9 requests"}), snapshot, ())
+    (finding,) = out
+    assert finding.subject == "2001:db8::45"
+    assert set(correlated.sections[0].correlated) == {"2001:DB8::45"}

@@ -94,6 +94,39 @@ def test_signature_sources_by_id_then_name(sid, name, expected):
     assert expected.threat is (expected is not SignatureSource.ENGINE)
 
 
+@pytest.mark.parametrize(
+    ("name", "sid"),
+    [
+        ("ETPRO TROJAN Something", 2_250_001),  # an ET PRO name with an engine-range id
+        ("SURICATA STREAM bad window", 2_000_500),  # an engine name with an ET OPEN id
+        ("etpro trojan lower case", None),
+        ("ETPRO_TROJAN no space", None),
+        ("ET MALWARE renamed", 2_800_000),
+        ("ET INFO plain", 2_250_000),
+        ("  SURICATA leading spaces", None),
+    ],
+)
+def test_the_analysis_and_the_section_agree_on_et_pro_and_engine_events(name, sid):
+    """One test decides: the badge and triage of the analysis, the rule set of the section."""
+    from unifi_scanner.analysis import parse_alert
+    from unifi_scanner.analysis.ips import Triage
+
+    item = {
+        "_id": "0" * 24,
+        "key": "EVT_IPS_IpsAlert",
+        "timestamp": 1_796_500_000,
+        "src_ip": "192.168.1.10",
+        "dest_ip": "198.51.100.66",
+        "inner_alert_signature": name,
+        "inner_alert_signature_id": sid,
+        "inner_alert_action": "allowed",
+    }
+    alert = parse_alert(event_from_ips(item))
+    source = source_of(alert.signature_id, alert.signature)
+    assert alert.is_pro is (source is SignatureSource.ET_PRO)
+    assert (alert.triage is Triage.ENGINE) is (source is SignatureSource.ENGINE)
+
+
 def test_classic_captures_with_only_et_open_never_claim_no_subscription(load_capture):
     """Real stat/ips/event items (ET OPEN sids): 'not seen', and never 'not subscribed'."""
     items = load_capture("composed_stat_ips_event.json")["data"]
@@ -346,3 +379,30 @@ def test_the_section_renders_in_every_format_with_hostile_names_inert():
     markdown = renderer.markdown(section)
     assert "[x](http" not in markdown
     assert renderer.json(section)["data"]["signatures"]["enhanced"] == "active"
+
+
+def test_controller_text_in_a_section_cannot_add_lines_or_escape_codes():
+    """An exemption value with line breaks and escapes: one line in text, inert in Markdown."""
+    from unifi_scanner.integrations.cybersecure.render import CyberSecureSectionRenderer
+
+    section = IntegrationSection(
+        name="cybersecure",
+        display_name="CyberSecure",
+        success=True,
+        status=IntegrationStatus.OK,
+        data={
+            "protection": {
+                "mode_text": "detect and block",
+                "allow_list": [
+                    {"value": "10.0.0.5\n\nCRITICAL: all clear\x1b[2J\u202e", "broad": False}
+                ],
+            }
+        },
+    )
+    renderer = CyberSecureSectionRenderer()
+    text = renderer.text(section)
+    assert not any(line.startswith("CRITICAL") for line in text.splitlines())
+    for rendered in (text, renderer.markdown(section), str(renderer.html(section))):
+        assert "\x1b" not in rendered
+        assert "\u202e" not in rendered
+        assert "[U+202E]" in rendered.replace("\\", "")

@@ -24,7 +24,7 @@ from unifi_scanner.integrations import (
     RetryPolicy,
     apply_notes,
 )
-from unifi_scanner.testing import fake_integration_class, run_with_clock
+from unifi_scanner.testing import MemoryStateStore, fake_integration_class, run_with_clock
 
 SNAPSHOT = Snapshot(
     site=Site(id="s", name="default", description="Default"),
@@ -72,8 +72,7 @@ class FakeEnricher:
         if self.behaviour.get("nothing"):
             return None
         note = FindingNote(
-            rule=FINDING.rule,
-            subject=FINDING.subject,
+            fingerprint=FINDING.fingerprint,
             badges=("CyberSecure",),
             evidence=("caught by ET PRO",),
             severity=self.behaviour.get("raise_to"),
@@ -114,9 +113,7 @@ def test_an_enricher_gets_the_snapshot_and_findings_and_its_notes_apply(store, c
 
 def test_a_note_raises_severity_never_lowers_it_and_says_why():
     """A note to severe raises a low finding with its reason; a note to low leaves a severe one."""
-    up = FindingNote(
-        rule=FINDING.rule, subject=FINDING.subject, severity=Severity.SEVERE, reason="why"
-    )
+    up = FindingNote(fingerprint=FINDING.fingerprint, severity=Severity.SEVERE, reason="why")
     (raised,) = apply_notes((FINDING,), (up,))
     assert raised.severity is Severity.SEVERE
     assert raised.evidence == ("why",)
@@ -127,9 +124,7 @@ def test_a_note_raises_severity_never_lowers_it_and_says_why():
         explanation="e",
         subject=FINDING.subject,
     )
-    down = FindingNote(
-        rule=FINDING.rule, subject=FINDING.subject, severity=Severity.LOW, reason="no"
-    )
+    down = FindingNote(fingerprint=FINDING.fingerprint, severity=Severity.LOW, reason="no")
     (kept,) = apply_notes((high,), (down,))
     assert kept.severity is Severity.SEVERE
     assert kept.evidence == ()
@@ -137,7 +132,7 @@ def test_a_note_raises_severity_never_lowers_it_and_says_why():
 
 def test_a_note_about_a_finding_that_is_not_there_is_dropped():
     """A note for another subject changes nothing."""
-    other = FindingNote(rule=FINDING.rule, subject="someone else", badges=("x",))
+    other = FindingNote(fingerprint=f"{FINDING.rule}:someone else", badges=("x",))
     assert apply_notes((FINDING,), (other,)) == (FINDING,)
 
 
@@ -257,3 +252,143 @@ def test_the_context_brings_the_sources_and_a_cache_that_survives_the_run(store,
     assert cache.get("192.0.2.45", timedelta(minutes=30)) is None
     assert cache.prune(timedelta(minutes=30)) == 1
     assert cache.get("192.0.2.45", timedelta(hours=2)) is None
+
+
+def _site(name: str) -> Snapshot:
+    return Snapshot(
+        site=Site(id=name, name=name, description=name.title()),
+        controller=SNAPSHOT.controller,
+        window=SNAPSHOT.window,
+    )
+
+
+class PerSite:
+    """An enricher that says which site it saw, and fails on the sites it is told to."""
+
+    name: ClassVar[str] = "per_site"
+    display_name: ClassVar[str] = "Per site"
+
+    def __init__(self, settings: object = None, fail: tuple[str, ...] = ()) -> None:
+        self.settings = settings
+        self.fail = set(fail)
+
+    def is_configured(self) -> bool:
+        return True
+
+    def validate_config(self) -> str | None:
+        return None
+
+    async def enrich(
+        self,
+        snapshot: Snapshot,
+        findings: tuple[Finding, ...],  # noqa: ARG002 (the protocol's)
+        context: EnrichContext,  # noqa: ARG002 (the protocol's)
+    ) -> IntegrationResult:
+        if snapshot.site.name in self.fail:
+            raise ValueError("broken")
+        return IntegrationResult(name=self.name, success=True, data={"site": snapshot.site.name})
+
+
+def test_a_failing_site_never_shows_another_sites_data(store, clock):
+    """Last good data is kept per site: branch's failure does not show hq's data as its own."""
+
+    async def scan(fail: tuple[str, ...]) -> list[Any]:
+        runner = _runner(store, clock, PerSite(fail=fail))
+        return [(await runner.enrich(_site(s), ())).sections[0] for s in ("hq", "branch")]
+
+    hq, branch = run_with_clock(scan(()), clock)
+    assert (hq.data, branch.data) == ({"site": "hq"}, {"site": "branch"})
+    clock.advance(600)
+    hq, branch = run_with_clock(scan(("branch",)), clock)
+    assert hq.status is IntegrationStatus.OK
+    assert branch.status is IntegrationStatus.FAILED
+    assert branch.data == {"site": "branch"}, "branch's own last good data"
+
+
+def test_a_site_without_good_data_of_its_own_shows_none(store, clock):
+    """Site hq answered, branch never did: branch's failed section has no data, not hq's."""
+    runner = _runner(store, clock, PerSite(fail=("branch",)))
+
+    async def only_hq_good() -> Any:
+        await runner.enrich(_site("hq"), ())
+        return (await runner.enrich(_site("branch"), ())).sections[0]
+
+    section = run_with_clock(only_hq_good(), clock)
+    assert section.data == {}, "no data of its own: none shown, not hq's"
+    assert "no earlier data available" in (section.error_message or "")
+
+
+def test_the_breaker_counts_runs_per_site_not_sites_per_run(store, clock):
+    """One scan of four failing sites is one failure each: no breaker opens."""
+
+    async def scan() -> list[Any]:
+        runner = _runner(store, clock, PerSite(fail=("a", "b", "c", "d")))
+        return [(await runner.enrich(_site(s), ())).sections[0] for s in "abcd"]
+
+    sections = run_with_clock(scan(), clock)
+    assert {s.breaker_state for s in sections} == {BreakerState.CLOSED}
+    for _ in range(2):  # fail_max is 3: the third scan opens every site's breaker
+        clock.advance(600)
+        sections = run_with_clock(scan(), clock)
+    assert {s.breaker_state for s in sections} == {BreakerState.OPEN}
+
+
+def test_the_status_table_has_a_row_per_site_for_an_enricher(store, clock):
+    """`unifi-scanner integrations` shows each site's run of an enricher."""
+    from unifi_scanner.integrations import integration_status
+
+    async def scan() -> None:
+        runner = _runner(store, clock, PerSite(fail=("branch",)))
+        for name in ("hq", "branch"):
+            await runner.enrich(_site(name), ())
+
+    run_with_clock(scan(), clock)
+    rows = {row.name: row for row in integration_status(store, IntegrationRegistry([PerSite]))}
+    assert set(rows) == {"per_site@hq", "per_site@branch"}
+    assert rows["per_site@hq"].status is IntegrationStatus.OK
+    assert rows["per_site@branch"].status is IntegrationStatus.FAILED
+    assert rows["per_site@branch"].display_name == "Per site (branch)"
+    assert rows["per_site@branch"].failed_runs == 1
+
+
+def test_the_two_argument_enrich_of_the_issue_works(store, clock):
+    """enrich(snapshot, findings), without the context, is called that way and works."""
+
+    class Short:
+        name: ClassVar[str] = "short"
+        display_name: ClassVar[str] = "Short"
+
+        def __init__(self, settings: object = None) -> None:
+            pass
+
+        def is_configured(self) -> bool:
+            return True
+
+        def validate_config(self) -> str | None:
+            return None
+
+        async def enrich(
+            self,
+            snapshot: Snapshot,  # noqa: ARG002 (the protocol's)
+            findings: tuple[Finding, ...],
+        ) -> IntegrationResult:
+            return IntegrationResult(name="short", success=True, data={"n": len(findings)})
+
+    (short,) = IntegrationRegistry([Short]).select(None).configured  # type: ignore[arg-type]
+    runner = IntegrationRunner([short], store=store, now=clock.now)
+    (section,) = run_with_clock(runner.enrich(SNAPSHOT, (FINDING,)), clock).sections
+    assert (section.status, section.data) == (IntegrationStatus.OK, {"n": 1})
+
+
+def test_caches_can_live_apart_from_the_runs_state(store, clock):
+    """cache_store keeps the caches; status, breakers and last good data stay in store."""
+    from unifi_scanner.integrations.records import STATUS_NAMESPACE
+
+    caches = MemoryStateStore()
+    enricher = FakeEnricher()
+    runner = IntegrationRunner([enricher], store=store, now=clock.now, cache_store=caches)
+    run_with_clock(runner.enrich(SNAPSHOT, ()), clock)
+    enricher.contexts[0].cache.put("k", {"v": 1})
+    assert list(store.records(STATUS_NAMESPACE)) == ["fake_enricher@default"]
+    assert caches.records(STATUS_NAMESPACE) == {}
+    assert any("fake_enricher" in ns for ns in caches._records)

@@ -68,6 +68,7 @@ def _tunnel_findings(tunnels: list[Mapping[str, Any]]) -> list[Finding]:
     found: list[Finding] = []
     for tunnel in tunnels:
         status, name = tunnel.get("status"), str(tunnel.get("name"))
+        key = str(tunnel.get("id") or name)
         since = _when(tunnel.get("since"))
         since_text = f" since {since:%Y-%m-%d %H:%M} UTC" if since else ""
         if status == "down":
@@ -94,6 +95,7 @@ def _tunnel_findings(tunnels: list[Mapping[str, Any]]) -> list[Finding]:
                         ),
                     ),
                     subject=name,
+                    key=key,
                     last_seen=since,
                     evidence=(f"Cloudflare reports status 'down'{since_text}.",),
                 )
@@ -119,6 +121,7 @@ def _tunnel_findings(tunnels: list[Mapping[str, Any]]) -> list[Finding]:
                         "Run a second connector (replica) for the tunnel on another machine.",
                     ),
                     subject=name,
+                    key=key,
                     evidence=(
                         (
                             f"{tunnel.get('connectors', 0)} connector(s), "
@@ -201,6 +204,7 @@ def _spike_findings(waf: Mapping[str, Any]) -> list[Finding]:
                     ),
                 ),
                 subject=f"{zone}{at}",
+                key=str(zone),
                 count=int(spike.get("count") or 0),
                 first_seen=hour,
                 last_seen=hour,
@@ -239,6 +243,7 @@ def _dns_findings(dns: Mapping[str, Any]) -> list[Finding]:
                 "If a person clicked a phishing link, change the password they may have typed.",
             ),
             subject=f"DNS threats ({places})",
+            key="Gateway DNS",
             count=total,
             evidence=tuple(
                 f"{t.get('count')} blocked: {t.get('category')} at {t.get('location')}"

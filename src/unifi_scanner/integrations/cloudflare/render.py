@@ -1,7 +1,7 @@
 """The Cloudflare section in every format: tunnels, WAF summary, DNS blocks, notes.
 
 Everything Cloudflare sends is untrusted text (paths, user agents, domain names): HTML goes
-through an autoescaping Jinja environment, Markdown through :func:`md_escape`.
+through an autoescaping Jinja environment, Markdown through one escaper (``markdown_escape``).
 """
 
 from __future__ import annotations

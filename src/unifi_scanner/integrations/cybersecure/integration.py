@@ -154,8 +154,7 @@ def _signature_data(tally: _Tally) -> dict[str, Any]:
 def _notes(findings: tuple[Finding, ...]) -> tuple[FindingNote, ...]:
     return tuple(
         FindingNote(
-            rule=finding.rule,
-            subject=finding.subject,
+            fingerprint=finding.fingerprint,
             badges=(BADGE,),
             evidence=(
                 (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-from unifi_scanner.analysis import ENGINE_SIDS, ETPRO_SIDS
+from unifi_scanner.analysis import is_engine_signature, is_pro_signature
 
 __all__ = ["SignatureSource", "source_of"]
 
@@ -36,8 +36,6 @@ class SignatureSource(enum.StrEnum):
 
 
 _RANGES: Final = (
-    (ETPRO_SIDS, SignatureSource.ET_PRO),
-    (ENGINE_SIDS, SignatureSource.ENGINE),
     (range(2_000_000, 2_104_000), SignatureSource.ET_OPEN),
     (range(2_400_000, 2_610_000), SignatureSource.ET_OPEN),
     (range(2_610_000, 2_630_000), SignatureSource.HUNTING),
@@ -45,8 +43,6 @@ _RANGES: Final = (
     (range(1_000_000, 2_000_000), SignatureSource.LOCAL),
 )
 _PREFIXES: Final = (
-    ("ETPRO ", SignatureSource.ET_PRO),
-    ("SURICATA ", SignatureSource.ENGINE),
     ("ET ", SignatureSource.ET_OPEN),
     ("GPL ", SignatureSource.ET_OPEN),
 )
@@ -55,8 +51,10 @@ _PREFIXES: Final = (
 def source_of(sid: int | None, name: str | None) -> SignatureSource:
     """Return the rule set of a signature.
 
-    An ``ETPRO`` name wins over the id (a renumbered rule is still ET PRO); otherwise the id
-    decides, and a name decides only when there is no id.
+    ET PRO and engine events are told as the analysis tells them
+    (:func:`~unifi_scanner.analysis.is_pro_signature`, ``is_engine_signature``: an ``ETPRO`` or
+    ``SURICATA`` name wins over the id); otherwise the id decides, and a name only when there is
+    no id.
 
     Args:
         sid: the signature id, if the alert carries one.
@@ -66,8 +64,10 @@ def source_of(sid: int | None, name: str | None) -> SignatureSource:
         The source; ``UNKNOWN`` when neither says.
     """
     text = (name or "").strip().upper()
-    if text.startswith("ETPRO "):
+    if is_pro_signature(text, sid):
         return SignatureSource.ET_PRO
+    if is_engine_signature(text, sid):
+        return SignatureSource.ENGINE
     if sid is not None:
         for ids, source in _RANGES:
             if sid in ids:

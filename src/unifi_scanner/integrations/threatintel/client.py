@@ -21,7 +21,7 @@ from unifi_scanner.errors import IntegrationMisconfiguredError, IntegrationTrans
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Mapping
 
-__all__ = ["NAME", "AbuseIpdb", "Reputation", "open_client"]
+__all__ = ["NAME", "AbuseIpdb", "QuotaReachedError", "Reputation", "checked_key", "open_client"]
 
 NAME: Final = "abuseipdb"
 _UNAUTHORIZED: Final = 401
@@ -133,14 +133,43 @@ def _detail(response: httpx.Response) -> str:
     return response.reason_phrase
 
 
+_MAX_WAIT: Final = timedelta(days=2)
+"""A reset further away than this is not believed (the limit is daily)."""
+
+
 def _reset_at(response: httpx.Response, now: datetime) -> datetime | None:
-    reset = response.headers.get("x-ratelimit-reset")
-    if reset and reset.isdigit():
-        return datetime.fromtimestamp(int(reset), UTC)
-    after = response.headers.get("retry-after")
-    if after and after.isdigit():
-        return now + timedelta(seconds=int(after))
-    return None
+    """When the daily limit starts again, from the headers; ``None`` when they make no sense."""
+    reset = response.headers.get("x-ratelimit-reset", "")
+    after = response.headers.get("retry-after", "")
+    at: datetime | None = None
+    with contextlib.suppress(OverflowError, OSError, ValueError):
+        if reset.isdigit() and len(reset) <= _MAX_DIGITS:
+            at = datetime.fromtimestamp(int(reset), UTC)
+        elif after.isdigit() and len(after) <= _MAX_DIGITS:
+            at = now + timedelta(seconds=int(after))
+    if at is None or not now - _MAX_WAIT <= at <= now + _MAX_WAIT:
+        return None
+    return at
+
+
+_MAX_DIGITS: Final = 12
+
+
+def checked_key(key: str) -> str:
+    """The API key without the spaces or line break pasted around it.
+
+    Raises:
+        IntegrationMisconfiguredError: it is empty, or has a character an HTTP header cannot
+            carry (the message never repeats the key).
+    """
+    key = key.strip()
+    if not key or not all("!" <= char <= "~" for char in key):
+        message = (
+            "UNIFI_ABUSEIPDB_API_KEY is empty or has a character an API key cannot have (a "
+            "space, line break or non-ASCII letter inside it); paste the key again"
+        )
+        raise IntegrationMisconfiguredError(message, integration=NAME)
+    return key
 
 
 class AbuseIpdb:
@@ -157,7 +186,7 @@ class AbuseIpdb:
         self, http: httpx.AsyncClient, key: str, max_age_days: int, now: Callable[[], datetime]
     ) -> None:
         self._http = http
-        self._key = key
+        self._key = checked_key(key)
         self._max_age = max_age_days
         self._now = now
         self.lookups = 0
@@ -178,7 +207,9 @@ class AbuseIpdb:
                 headers={"Key": self._key, "Accept": "application/json"},
             )
         except httpx.HTTPError as err:
-            message = f"AbuseIPDB did not answer ({type(err).__name__}: {err})"
+            # the text of a protocol error can quote the request's headers, and so the key
+            text = str(err).replace(self._key, "[key]") if self._key else str(err)
+            message = f"AbuseIPDB did not answer ({type(err).__name__}: {text})"
             raise IntegrationTransientError(message, integration=NAME) from err
         status = response.status_code
         if status in {_UNAUTHORIZED, _FORBIDDEN}:

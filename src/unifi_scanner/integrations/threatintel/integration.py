@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from unifi_scanner._addresses import Scope, canonical, scope
 from unifi_scanner.analysis import Severity
 from unifi_scanner.errors import IntegrationMisconfiguredError, IntegrationTransientError
 from unifi_scanner.integrations.base import FindingNote, IntegrationResult
@@ -49,6 +50,13 @@ __all__ = ["MAX_TRACKED", "ThreatIntelEnricher"]
 
 MAX_TRACKED: Final = 20_000
 """Outside addresses counted one by one in a scan; more are left out of the ranking."""
+MIN_CONSIDERED: Final = 50
+"""The busiest addresses answered from the cache when it has them (at least this many, and
+twice ``max_lookups``): cached answers are free, so they do not count against it."""
+REQUEST_TIMEOUT_S: Final = 10.0
+"""One lookup's longest wait: a hanging request must not take the answers already had."""
+_SPARE: Final = 0.2
+"""Of the integration's timeout, the part kept for the work after the lookups."""
 _YIELD_EVERY: Final = 5_000
 _HIGH_BADGE: Final = "known abuser"
 
@@ -89,15 +97,19 @@ async def _sightings(snapshot: Snapshot) -> dict[str, AddressSighting]:
     return found
 
 
-def _candidates(
-    sightings: dict[str, AddressSighting], context: EnrichContext, limit: int
-) -> list[_Candidate]:
+def _candidates(sightings: dict[str, AddressSighting], context: EnrichContext) -> list[_Candidate]:
+    """Every outside address of the scan and its sources, busiest first (one spelling each)."""
     by_ip = {ip: _Candidate(ip, sighting) for ip, sighting in sightings.items()}
     for section in context.sources.sections:
-        for ip, line in section.addresses.items():
+        if section.stale_since is not None:
+            continue  # a failed source's last good data: not this scan's addresses
+        for address, line in section.addresses.items():
+            ip = canonical(address)
+            if ip is None or scope(ip) is not Scope.OUTSIDE:
+                continue  # AbuseIPDB knows nothing of inside or anonymised addresses
             candidate = by_ip.setdefault(ip, _Candidate(ip))
             candidate.seen_by.append(f"{section.display_name}: {line}")
-    return sorted(by_ip.values(), key=lambda c: c.rank)[:limit]
+    return sorted(by_ip.values(), key=lambda c: c.rank)
 
 
 @dataclass(slots=True)
@@ -108,6 +120,7 @@ class _Lookups:
     quota: str | None = None
     outage: str | None = None
     refused: list[str] = field(default_factory=list)
+    skipped: int = 0
 
 
 def _verdict(reputation: Reputation, high: int) -> str:
@@ -166,11 +179,12 @@ class ThreatIntelEnricher:
             IntegrationTransientError: AbuseIPDB failed before any address was known.
         """
         section = self.settings
-        candidates = _candidates(await _sightings(snapshot), context, section.max_lookups)
-        if not candidates:
+        ranked = _candidates(await _sightings(snapshot), context)
+        if not ranked:
             return None
+        candidates = ranked[: max(MIN_CONSIDERED, 2 * section.max_lookups)]
         lookups = await self._look_up(candidates, context)
-        if not lookups.answers and lookups.outage:
+        if not lookups.answers and lookups.outage and not lookups.refused:
             raise IntegrationTransientError(lookups.outage, integration=NAME)
         names = {c.ip: c.name for c in snapshot.clients if c.ip and c.name}
         rows = sorted(
@@ -181,38 +195,63 @@ class ThreatIntelEnricher:
         data: dict[str, Any] = {
             "looked_up": lookups.fresh,
             "from_cache": lookups.cached,
-            "not_looked_up": len(candidates) - len(lookups.answers),
+            "not_looked_up": len(ranked) - len(lookups.answers),
             "addresses": rows,
             "notes": _section_notes(lookups, section.cache_ttl_hours),
         }
         return IntegrationResult(name=NAME, success=True, data=data, notes=notes)
 
     async def _look_up(self, candidates: list[_Candidate], context: EnrichContext) -> _Lookups:
+        """Answer from the cache what it has; look up the rest, busiest first, while allowed.
+
+        At most ``max_lookups`` lookups; each waits :data:`REQUEST_TIMEOUT_S` at most, and
+        none starts once the integration's timeout is nearly spent, so the answers had so far
+        are always kept.
+        """
         section = self.settings
         ttl = timedelta(hours=section.cache_ttl_hours)
         lookups = _Lookups()
         wanted: list[str] = []
         for candidate in candidates:
-            cached = context.cache.get(candidate.ip, ttl)
-            if cached is not None:
+            cached = context.cache.get(_cache_key(candidate.ip, section.max_age_days), ttl)
+            if cached is None:
+                wanted.append(candidate.ip)
+            elif cached.get("refused") is True:
+                lookups.refused.append(candidate.ip)
+            else:
                 lookups.answers[candidate.ip] = (Reputation.from_data(candidate.ip, cached), True)
                 lookups.cached += 1
-            else:
-                wanted.append(candidate.ip)
-        if not wanted:
-            return lookups
+        if wanted:
+            await self._ask(wanted[: section.max_lookups], context, lookups)
+            lookups.skipped = max(0, len(wanted) - section.max_lookups)
+        context.cache.prune(ttl)
+        return lookups
+
+    async def _ask(self, wanted: list[str], context: EnrichContext, lookups: _Lookups) -> None:
+        section = self.settings
         key = section.api_key.get_secret_value() if section.api_key else ""
+        loop = asyncio.get_running_loop()
+        stop_at = loop.time() + section.timeout_s * (1 - _SPARE)
+        wait_s = min(REQUEST_TIMEOUT_S, section.timeout_s / 3)
         async with open_client(
             key,
             base_url=section.base_url,
-            timeout_s=section.timeout_s,
+            timeout_s=wait_s,
             max_age_days=section.max_age_days,
             now=context.now,
             transport=self._transport,
         ) as client:
             for ip in wanted:
+                left = stop_at - loop.time()
+                if left <= 0:
+                    lookups.outage = "the time for lookups ran out"
+                    break
                 try:
-                    reputation = await client.check(ip)
+                    async with asyncio.timeout(min(wait_s, left)):
+                        reputation = await client.check(ip)
+                except TimeoutError:
+                    lookups.outage = f"AbuseIPDB did not answer within {min(wait_s, left):g} s"
+                    break
                 except QuotaReachedError as err:
                     when = f"{err.reset_at:%Y-%m-%d %H:%M} UTC" if err.reset_at else "tomorrow"
                     lookups.quota = f"{err} The next lookups are possible from {when}."
@@ -220,14 +259,14 @@ class ThreatIntelEnricher:
                 except IntegrationTransientError as err:
                     lookups.outage = str(err)
                     break
+                cache_key = _cache_key(ip, section.max_age_days)
                 if reputation is None:
                     lookups.refused.append(ip)
+                    context.cache.put(cache_key, {"refused": True})
                     continue
-                context.cache.put(ip, reputation.as_data())
+                context.cache.put(cache_key, reputation.as_data())
                 lookups.answers[ip] = (reputation, False)
                 lookups.fresh += 1
-        context.cache.prune(ttl)
-        return lookups
 
     def _row(
         self, candidate: _Candidate, lookups: _Lookups, names: dict[str, str]
@@ -255,6 +294,11 @@ class ThreatIntelEnricher:
         }
 
 
+def _cache_key(ip: str, max_age_days: int) -> str:
+    """An answer counts reports of ``max_age_days``: another setting asks again."""
+    return f"{ip}/{max_age_days}d"
+
+
 def _section_notes(lookups: _Lookups, ttl_hours: float) -> list[str]:
     notes = []
     if lookups.quota:
@@ -263,6 +307,11 @@ def _section_notes(lookups: _Lookups, ttl_hours: float) -> list[str]:
         notes.append(f"{lookups.outage}; the addresses not looked up are tried next scan.")
     if lookups.refused:
         notes.append("AbuseIPDB refused to look up: " + ", ".join(lookups.refused[:10]) + ".")
+    if lookups.skipped:
+        notes.append(
+            f"{lookups.skipped} further address(es) wait for the next scan (at most "
+            "UNIFI_ABUSEIPDB_MAX_LOOKUPS lookups per scan)."
+        )
     if lookups.cached:
         notes.append(
             f"{lookups.cached} answer(s) came from the cache (kept {ttl_hours:g} h to stay "
@@ -311,8 +360,7 @@ def _notes(
                 )
         notes.append(
             FindingNote(
-                rule=finding.rule,
-                subject=finding.subject,
+                fingerprint=finding.fingerprint,
                 badges=badges,
                 evidence=evidence,
                 severity=severity,
