@@ -154,3 +154,43 @@ def test_hostile_cloudflare_data_stays_inert_in_the_browser(tmp_path):
     assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]
     assert dom.count("&lt;img src=x") >= 5, "every hostile name is shown as text"
     assert "<img" not in dom.split("<body", 1)[1]
+
+
+def test_bidi_controls_and_terminal_escapes_are_visible_or_gone_in_the_browser(tmp_path):
+    """A file name wrapped in U+202E reads as written, with the control shown; escapes are gone."""
+    chromium = _chromium()
+    bidi = "".join(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+    trick = f"invoice\u202egnp.exe \x1b[31mred\x1b[0m\x07\x00 {bidi}"
+    snapshot = Snapshot(
+        site=Site(id="s1", name="default", description=f"Office {trick}"),
+        controller=ControllerInfo(flavour=Flavour.UNIFI_OS, version="9.0.114"),
+        window=Window(start=datetime(2026, 11, 25, 12, tzinfo=UTC), end=NOW),
+    )
+    finding = Finding(
+        rule="ips.inside_threat",
+        severity=Severity.SEVERE,
+        title=f"A device downloaded {trick}",
+        explanation=f"The file {trick} came from outside.",
+        subject=f"laptop {trick}",
+        evidence=(f"file {trick}",),
+        first_seen=NOW,
+        last_seen=NOW,
+    )
+    section = IntegrationSection(
+        name="x",
+        display_name=f"Source {trick}",
+        success=True,
+        status=IntegrationStatus.OK,
+        data={"file": trick},
+    )
+    report = build_report(snapshot, [finding], IntegrationResults((section,)), generated_at=NOW)
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+
+    dom = _dump_dom(chromium, page.as_uri(), tmp_path / "profile")
+
+    body = dom.split("<body", 1)[1]
+    assert "invoice[U+202E]gnp.exe" in body
+    assert not [c for c in body if c in bidi or c in "\x1b\x07\x00"]
+    assert "[31m" not in body
+    assert body.count("[U+202E]") >= 5, "site, title, explanation, evidence, section"

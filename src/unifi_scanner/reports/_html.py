@@ -26,6 +26,7 @@ from unifi_scanner.reports._format import (
     site_label,
     summary_line,
 )
+from unifi_scanner.reports._shown import shown
 from unifi_scanner.reports.sections import _render_section_data
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def render_html(report: Report) -> str:
         RenderError: the template failed or the CSS could not be inlined.
     """
     try:
-        html = _environment().get_template(_TEMPLATE).render(_context(report))
+        html = _environment().get_template(_TEMPLATE).render(_context(shown(report)))
     except jinja2.TemplateError as err:
         raise RenderError(f"HTML template failed: {err}") from err
     try:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import utc_iso
+from unifi_scanner.reports._shown import json_safe
 
 if TYPE_CHECKING:
     from unifi_scanner.integrations.base import IntegrationSection
@@ -109,4 +110,4 @@ def render_json(report: Report) -> str:
         text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, default=_default)
     except (TypeError, ValueError) as err:
         raise RenderError(f"report is not JSON-compatible: {err}") from err
-    return text + "\n"
+    return json_safe(text) + "\n"

@@ -21,6 +21,7 @@ from unifi_scanner.reports._format import (
     site_label,
     summary_line,
 )
+from unifi_scanner.reports._shown import shown
 from unifi_scanner.reports.sections import _render_section_data
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def render_markdown(report: Report) -> str:
     Returns:
         The Markdown document, ending in a newline.
     """
+    report = shown(report)
     lines = [
         f"# UniFi Scanner report for {esc(site_label(report))}",
         "",

@@ -18,6 +18,7 @@ from unifi_scanner.reports._format import (
     site_label,
     summary_line,
 )
+from unifi_scanner.reports._shown import shown
 from unifi_scanner.reports.sections import _render_section_data
 
 if TYPE_CHECKING:
@@ -156,6 +157,7 @@ def render_text(report: Report) -> str:
     Returns:
         The text, ending in a newline.
     """
+    report = shown(report)
     title = f"UniFi Scanner report for {site_label(report)}"
     lines = [title, "=" * len(title)]
     lines.append(f"Period:      {period_label(report)}")
