@@ -333,6 +333,75 @@ def integrations(config: ConfigOption = None) -> None:
     _out.print(table)
 
 
+@cli.command()
+def ack(  # noqa: PLR0917 - typer maps each parameter to an option
+    fingerprint: Annotated[
+        str | None,
+        typer.Argument(help="The finding's fingerprint, as a report shows it.", show_default=False),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="Until this date (its end) or date and time, in UNIFI_TIMEZONE; default: "
+            "until the finding's severity changes.",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Why (shown in the report).")] = "",
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the acknowledgements and exit.")
+    ] = False,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Remove the acknowledgement of FINGERPRINT.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Acknowledge a finding: later reports list it apart, quietly, until it changes."""
+    settings = _settings(config)
+    try:
+        if list_:
+            _print_acknowledgements(settings)
+            return
+        if fingerprint is None:
+            raise ConfigError("give the FINGERPRINT of a finding (or --list)")
+        if remove:
+            gone = composition.unacknowledge(settings, fingerprint)
+            _out.print(
+                f"removed the acknowledgement of {_safe(fingerprint)}"
+                if gone
+                else f"{_safe(fingerprint)} was not acknowledged"
+            )
+            return
+        moment = None if until is None else composition.parse_until(until, settings.timezone)
+        done = composition.acknowledge(settings, fingerprint, until=moment, note=note)
+    except ScannerError as err:
+        raise _fail(err) from None
+    quiet = (
+        "until its severity changes"
+        if done.until is None
+        else f"until {done.until:%Y-%m-%d %H:%M} UTC"
+    )
+    _out.print(f"acknowledged {_safe(done.title or fingerprint)} ({done.severity}) {quiet}")
+
+
+def _print_acknowledgements(settings: Settings) -> None:
+    found = composition.acknowledgements(settings)
+    if not found:
+        _out.print("No finding is acknowledged.")
+        return
+    for item in found:  # plain lines: a fingerprint is copied whole, never wrapped in a cell
+        until = (
+            "until its severity changes"
+            if item.until is None
+            else f"until {item.until:%Y-%m-%d %H:%M} UTC"
+        )
+        _out.print(_safe(item.fingerprint), soft_wrap=True)
+        _out.print(f"  {_safe(item.title or '(no title)')} ({item.severity}), {until}")
+        if item.note:
+            _out.print(f"  note: {_safe(item.note)}")
+
+
 def main() -> None:
     """Entry point of the ``unifi-scanner`` console script."""
     cli()

@@ -6,9 +6,11 @@ reported ids (only when delivery worked, so a failed run leaves its window to th
 
 Modules: ``wiring`` (concrete objects from Settings), ``scan`` (``run_once``), ``service``
 (``serve``), ``demo`` (``run_demo``, ``simulate``), ``probe`` (``check``) and ``offline``
-(``analyze_files``, ``integrations_status``).
+(``analyze_files``, ``integrations_status``), ``ack`` (``acknowledge``, ``acknowledgements``,
+``unacknowledge``).
 """
 
+from unifi_scanner.app.ack import acknowledge, acknowledgements, parse_until, unacknowledge
 from unifi_scanner.app.demo import run_demo, simulate
 from unifi_scanner.app.offline import analyze_files, integrations_status
 from unifi_scanner.app.probe import CheckResult, check
@@ -21,12 +23,16 @@ from unifi_scanner.app.wiring import utc_now
 __all__ = [
     "CheckResult",
     "ScanOutcome",
+    "acknowledge",
+    "acknowledgements",
     "analyze_files",
     "check",
     "integrations_status",
+    "parse_until",
     "run_demo",
     "run_once",
     "serve",
     "simulate",
+    "unacknowledge",
     "utc_now",
 ]

@@ -41,6 +41,14 @@ from unifi_scanner.collect import (
 )
 from unifi_scanner.delivery import DeliveryReceipt, Outbox
 from unifi_scanner.errors import RenderError, ScannerError, StateError
+from unifi_scanner.history import (
+    ACK_NAMESPACE,
+    HISTORY_NAMESPACE,
+    History,
+    history_key,
+    site_history,
+    track,
+)
 from unifi_scanner.integrations import (
     IntegrationRegistry,
     IntegrationResults,
@@ -57,6 +65,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from unifi_scanner.analysis import Finding
     from unifi_scanner.collect import Collection, Event, Snapshot
     from unifi_scanner.config import Settings
     from unifi_scanner.delivery import Deliverer
@@ -151,6 +160,25 @@ def _new_marks(plan: _Plan, snapshot: Snapshot) -> dict[str, SourceMark]:
         complete = max(old.complete_until, restart) if old is not None else restart
         marks[feed] = SourceMark(complete_until=min(complete, end), reported_until=reported)
     return marks
+
+
+def _history(
+    store: StateStore,
+    site: str,
+    findings: Sequence[Finding],
+    integrations: IntegrationResults,
+    at: datetime,
+) -> History:
+    """This report's findings against the site's history (an unreadable history: all new)."""
+    merged = list(findings)
+    merged += [f for f in integrations.findings if f not in merged]
+    try:
+        previous = site_history(store.records(HISTORY_NAMESPACE), site)
+        acknowledgements = store.records(ACK_NAMESPACE)
+    except StateError as err:
+        _log.error("the findings history could not be read", error=str(err))
+        previous, acknowledgements = {}, {}
+    return track(merged, previous, acknowledgements, at)
 
 
 def _explained(plan: _Plan, snapshot: Snapshot) -> Snapshot:
@@ -398,8 +426,15 @@ async def _report_site(
     enriched = await runner.enrich(snapshot, findings, integration_results)
     findings = apply_notes(findings, enriched.notes)
     integration_results = integration_results.merged(enriched)
+    generated_at = now()
+    history = _history(store, snapshot.site.name, findings, integration_results, generated_at)
     report = build_report(
-        snapshot, findings, integration_results, generated_at=now(), timezone=settings.timezone
+        snapshot,
+        findings,
+        integration_results,
+        generated_at=generated_at,
+        timezone=settings.timezone,
+        history=history,
     )
     rendered, problems = _render(report, deliverers)
     secured = False
@@ -407,7 +442,14 @@ async def _report_site(
     if not problems:
         site = snapshot.site.name
         staged = outbox.stage(report, rendered, deliverers)
-        commit = Commit(site=site, marks=marks, seen=ids, at=now(), records=staged.store_records)
+        remembered = tuple((HISTORY_NAMESPACE, history_key(site, k), v) for k, v in history.records)
+        commit = Commit(
+            site=site,
+            marks=marks,
+            seen=ids,
+            at=now(),
+            records=(*staged.store_records, *remembered),
+        )
         try:
             store.commit(commit)
         except StateError as err:
@@ -422,6 +464,10 @@ async def _report_site(
             receipts, problems = result.receipts, list(result.problems)
             with contextlib.suppress(StateError):
                 store.prune_seen(now() - timedelta(days=SEEN_RETENTION_DAYS))
+                for key in history.pruned:
+                    store.delete_record(HISTORY_NAMESPACE, history_key(site, key))
+                for key in history.void:
+                    store.delete_record(ACK_NAMESPACE, key)
     if isinstance(snapshot.events, EventSpool):
         snapshot.events.close()  # its temporary file goes now, not at garbage collection
     if live is not None and not secured:

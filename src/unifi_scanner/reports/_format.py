@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from unifi_scanner._untrusted import markdown_escape, one_line, plain
+from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.analysis.text import utc_iso
 
 if TYPE_CHECKING:
@@ -23,18 +24,22 @@ __all__ = [
     "NO_PROBLEMS_SO_FAR",
     "CoverageLine",
     "IntegrationRow",
+    "acknowledged_lines",
+    "changes_line",
     "controller_label",
     "coverage_heading",
     "coverage_lines",
     "flatten_data",
     "format_age",
     "format_duration",
+    "history_label",
     "integration_rows",
     "local_time",
     "markdown_escape",
     "one_line",
     "period_label",
     "plain",
+    "resolved_lines",
     "seen_label",
     "site_label",
     "summary_line",
@@ -254,3 +259,86 @@ def flatten_data(data: Mapping[str, Any]) -> tuple[list[tuple[str, str]], int]:
     for key, value in data.items():
         _walk(str(key), value, rows)
     return rows[:_MAX_ROWS], max(len(rows) - _MAX_ROWS, 0)
+
+
+def _ordinal_reports(count: int) -> str:
+    return "1 report" if count == 1 else f"{count} reports"
+
+
+def history_label(report: Report, finding: Finding) -> str | None:
+    """Where a finding stands: ``New``, ``Ongoing since …, in 3 reports``, ``Back again …``.
+
+    ``None`` when the report keeps no history.
+    """
+    entry = report.history.of(finding) if report.history is not None else None
+    if entry is None:
+        return None
+    first = local_time(entry.first_reported, report.tzinfo)
+    if entry.status == "new":
+        return "New"
+    if entry.status == "recurring":
+        return f"Back again (first reported {first}, resolved in between)"
+    return f"Ongoing since {first}, in {_ordinal_reports(entry.reports_count)}"
+
+
+def changes_line(report: Report) -> str | None:
+    """One sentence of what changed since the last report; ``None`` without history."""
+    history = report.history
+    if history is None:
+        return None
+    if history.first:
+        return "The first report for this site: nothing to compare with yet."
+    before = history.previous_counts
+    moved = ", ".join(
+        f"{severity.value} {_change(report.summary.of(severity) - before.get(severity, 0))}"
+        for severity in (Severity.SEVERE, Severity.MEDIUM, Severity.LOW)
+    )
+    parts = [
+        f"{len(history.new)} new",
+        f"{len(history.recurring)} back again",
+        f"{len(history.resolved)} resolved",
+    ]
+    if quiet := len(report.acknowledged):
+        parts.append(f"{quiet} acknowledged")
+    return f"Since the last report: {moved}; " + ", ".join(parts) + "."
+
+
+def _change(delta: int) -> str:
+    return "unchanged" if delta == 0 else f"{delta:+d}"
+
+
+def resolved_lines(report: Report) -> list[str]:
+    """One line per finding resolved since the last report, most severe first."""
+    if report.history is None:
+        return []
+    lines = []
+    for item in report.history.resolved:
+        title, subject = one_line(item.title), one_line(item.subject)
+        about = f" ({subject})" if subject and subject not in title else ""
+        since = local_time(item.first_reported, report.tzinfo)
+        lines.append(
+            f"{item.severity.value.capitalize()}: {title}{about}; reported since {since}, "
+            f"in {_ordinal_reports(item.reports_count)}"
+        )
+    return lines
+
+
+def acknowledged_lines(report: Report) -> list[str]:
+    """One line per acknowledged finding: its title, until when, the owner's note."""
+    lines = []
+    for finding in report.acknowledged:
+        entry = report.history.of(finding) if report.history is not None else None
+        ack = entry.acknowledged if entry is not None else None
+        if ack is None:
+            continue
+        until = (
+            f"until {local_time(ack.until, report.tzinfo)}"
+            if ack.until is not None
+            else "until its severity changes"
+        )
+        note = f": {one_line(ack.note)}" if ack.note else ""
+        lines.append(
+            f"{finding.severity.value.capitalize()}: {finding.title} "
+            f"({finding.fingerprint}), acknowledged {until}{note}"
+        )
+    return lines

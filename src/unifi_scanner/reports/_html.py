@@ -7,6 +7,7 @@ clients drop it. Table layout, no scripts, no external resources.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,17 +17,22 @@ import jinja2
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import (
+    acknowledged_lines,
+    changes_line,
     controller_label,
     coverage_heading,
     coverage_lines,
+    history_label,
     integration_rows,
     local_time,
     period_label,
+    resolved_lines,
     seen_label,
     site_label,
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
 
 if TYPE_CHECKING:
@@ -55,19 +61,18 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _finding(finding: Finding, report: Report) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Card:
+    """A finding and the labels the template shows with it (no copy of its fields)."""
+
+    finding: Finding
+    seen: str | None
+    status: str | None
+
+
+def _card(finding: Finding, report: Report) -> _Card:
     seen = None if finding.first_seen is None else seen_label(finding, report.tzinfo)
-    return {
-        "title": finding.title,
-        "subject": finding.subject,
-        "count": finding.count,
-        "seen": seen,
-        "badges": finding.badges,
-        "explanation": finding.explanation,
-        "remediation": finding.remediation,
-        "examples": finding.examples,
-        "evidence": finding.evidence,
-    }
+    return _Card(finding, seen, history_label(report, finding))
 
 
 def _context(report: Report) -> dict[str, Any]:
@@ -79,7 +84,7 @@ def _context(report: Report) -> dict[str, Any]:
                 {
                     "severity": str(severity),
                     "heading": f"{_SEVERITY_HEADINGS[severity]} ({len(group)})",
-                    "findings": [_finding(f, report) for f in group],
+                    "findings": [_card(f, report) for f in group],
                 }
             )
     return {
@@ -88,6 +93,10 @@ def _context(report: Report) -> dict[str, Any]:
         "controller": controller_label(report),
         "generated": local_time(report.generated_at, report.tzinfo),
         "summary": summary_line(report),
+        "changes": changes_line(report),
+        "overview": overview(report),
+        "resolved": resolved_lines(report),
+        "acknowledged": acknowledged_lines(report),
         "complete": report.complete,
         "coverage_heading": coverage_heading(report),
         "coverage": [line.text for line in coverage_lines(report)],

@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import utc_iso
 from unifi_scanner.reports._shown import json_safe
+from unifi_scanner.reports.overview import overview
 
 if TYPE_CHECKING:
+    from unifi_scanner.analysis.findings import Finding
     from unifi_scanner.integrations.base import IntegrationSection
     from unifi_scanner.reports.model import Report
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict"]
 
-REPORT_SCHEMA_VERSION = "1.3"
+REPORT_SCHEMA_VERSION = "1.4"
 """Bumped in its minor part for additive changes, in its major part for breaking ones."""
 
 
@@ -37,6 +39,56 @@ def _integration(section: IntegrationSection, generated_at: datetime) -> dict[st
         "age_s": None if age is None else round(age, 3),
         "data": dict(section.data),
         "correlated": dict(section.correlated),
+    }
+
+
+def _finding(finding: Finding, report: Report) -> dict[str, Any]:
+    """:meth:`Finding.to_dict` (the one conversion) plus where it stands in the history."""
+    data = finding.to_dict()
+    entry = report.history.of(finding) if report.history is not None else None
+    ack = entry.acknowledged if entry is not None else None
+    data.update(
+        status=None if entry is None else str(entry.status),
+        first_reported=None if entry is None else utc_iso(entry.first_reported),
+        reports_count=None if entry is None else entry.reports_count,
+        acknowledged=None
+        if ack is None
+        else {"at": utc_iso(ack.at), "until": _time(ack.until), "note": ack.note},
+    )
+    return data
+
+
+def _overview(report: Report) -> dict[str, Any]:
+    view = overview(report)
+    return {
+        "verdict": view.verdict,
+        "do_first": [
+            {"step": a.step, "finding": a.finding, "fingerprint": a.fingerprint}
+            for a in view.actions
+        ],
+    }
+
+
+def _changes(report: Report) -> dict[str, Any] | None:
+    history = report.history
+    if history is None:
+        return None
+    return {
+        "new": list(history.new),
+        "recurring": list(history.recurring),
+        "resolved": [
+            {
+                "fingerprint": item.fingerprint,
+                "rule": item.rule,
+                "title": item.title,
+                "subject": item.subject,
+                "severity": str(item.severity),
+                "first_reported": _time(item.first_reported),
+                "last_reported": _time(item.last_reported),
+                "reports_count": item.reports_count,
+            }
+            for item in history.resolved
+        ],
     }
 
 
@@ -63,13 +115,17 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "severe": report.summary.severe,
             "medium": report.summary.medium,
             "low": report.summary.low,
+            "acknowledged": len(report.acknowledged),
         },
-        "findings": [f.to_dict() for f in report.findings],
+        "overview": _overview(report),
+        "findings": [_finding(f, report) for f in report.findings],
         "integrations": [_integration(s, report.generated_at) for s in report.integrations],
         "collection_notes": [
             {"source": n.source, "message": n.message, "endpoint": n.endpoint}
             for n in report.collection_notes
         ],
+        "timezone": report.timezone,
+        "changes": _changes(report),
         "complete": report.complete,
         "coverage": [
             {

@@ -10,18 +10,23 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.reports._format import (
+    acknowledged_lines,
+    changes_line,
     controller_label,
     coverage_heading,
     coverage_lines,
+    history_label,
     integration_rows,
     local_time,
     markdown_escape,
     period_label,
+    resolved_lines,
     seen_label,
     site_label,
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
 
 if TYPE_CHECKING:
@@ -42,6 +47,8 @@ esc = markdown_escape
 def _finding(finding: Finding, report: Report) -> list[str]:
     lines = [f"### {esc(finding.title)}", ""]
     facts = []
+    if status := history_label(report, finding):
+        facts.append(f"**{esc(status)}**")
     if finding.subject:
         facts.append(f"**About:** {esc(finding.subject)}")
     facts.append(f"**Events:** {finding.count}")
@@ -70,6 +77,32 @@ def _findings(report: Report) -> list[str]:
             lines += [f"## {_SEVERITY_HEADINGS[severity]} ({len(group)})", ""]
             for finding in group:
                 lines += _finding(finding, report)
+    return lines
+
+
+def _changes(report: Report) -> list[str]:
+    view = overview(report)
+    lines = [] if report.is_empty else [f"**{esc(view.verdict)}**", ""]
+    if changed := changes_line(report):
+        lines += [esc(changed), ""]
+    if view.actions:
+        lines += ["**Do this first:**", ""]
+        lines += [
+            f"{n}. {esc(action.step)} ({esc(action.finding)})"
+            for n, action in enumerate(view.actions, start=1)
+        ]
+        lines.append("")
+    if view.new:
+        more = f" (and {view.new_more} more)" if view.new_more else ""
+        lines += ["**New:** " + "; ".join(esc(title) for title in view.new) + more, ""]
+    if resolved := resolved_lines(report):
+        lines += [f"## Resolved since the last report ({len(resolved)})", ""]
+        lines += [f"- {esc(line)}" for line in resolved]
+        lines.append("")
+    if quiet := acknowledged_lines(report):
+        lines += [f"## Acknowledged ({len(quiet)})", ""]
+        lines += [f"- {esc(line)}" for line in quiet]
+        lines.append("")
     return lines
 
 
@@ -139,6 +172,7 @@ def render_markdown(report: Report) -> str:
     ]
     lines += _coverage(report)
     lines += [f"**Summary:** {summary_line(report)}", ""]
+    lines += _changes(report)
     lines += _findings(report)
     lines += _notes(report)
     lines += _integrations(report)

@@ -7,18 +7,23 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.reports._format import (
+    acknowledged_lines,
+    changes_line,
     controller_label,
     coverage_heading,
     coverage_lines,
+    history_label,
     integration_rows,
     local_time,
     period_label,
     plain,
+    resolved_lines,
     seen_label,
     site_label,
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
 
 if TYPE_CHECKING:
@@ -52,17 +57,23 @@ def _wrap(text: str, indent: str, hanging: str | None = None) -> list[str]:
     ) or [indent.rstrip()]
 
 
-def _finding(number: int, finding: Finding, report: Report) -> list[str]:
-    title = f"{number}. {finding.title}"
-    if finding.badges:
-        title += " [" + ", ".join(finding.badges) + "]"
-    lines = _wrap(title, "", _INDENT)
+def _facts(finding: Finding, report: Report) -> str:
     facts = [f"{finding.count} event{'s' if finding.count != 1 else ''}"]
     if finding.subject:
         facts.insert(0, f"About: {finding.subject}")
     if finding.first_seen is not None:
         facts.append(seen_label(finding, report.tzinfo))
-    lines += _wrap(" | ".join(facts), _INDENT)
+    if status := history_label(report, finding):
+        facts.insert(0, status)
+    return " | ".join(facts)
+
+
+def _finding(number: int, finding: Finding, report: Report) -> list[str]:
+    title = f"{number}. {finding.title}"
+    if finding.badges:
+        title += " [" + ", ".join(finding.badges) + "]"
+    lines = _wrap(title, "", _INDENT)
+    lines += _wrap(_facts(finding, report), _INDENT)
     lines += _wrap(finding.explanation, _INDENT)
     if finding.remediation:
         lines.append(f"{_INDENT}What to do:")
@@ -92,6 +103,30 @@ def _findings(report: Report) -> list[str]:
             number += 1
             lines.append("")
             lines += _finding(number, finding, report)
+    return lines
+
+
+def _changes(report: Report) -> list[str]:
+    view = overview(report)
+    lines = [] if report.is_empty else _wrap(view.verdict, "")  # the summary said it
+    if changed := changes_line(report):
+        lines += _wrap(changed, "")
+    if view.actions:
+        lines.append("Do this first:")
+        for n, action in enumerate(view.actions, start=1):
+            prefix = f"  {n}. "
+            lines += _wrap(f"{action.step} ({action.finding})", prefix, " " * len(prefix))
+    if view.new:
+        more = f" (and {view.new_more} more)" if view.new_more else ""
+        lines += _wrap("New: " + "; ".join(view.new) + more, "", "  ")
+    if resolved := resolved_lines(report):
+        lines += _heading(f"Resolved since the last report ({len(resolved)})")
+        for line in resolved:
+            lines += _wrap(line, "- ", "  ")
+    if quiet := acknowledged_lines(report):
+        lines += _heading(f"Acknowledged ({len(quiet)})")
+        for line in quiet:
+            lines += _wrap(line, "- ", "  ")
     return lines
 
 
@@ -166,6 +201,7 @@ def render_text(report: Report) -> str:
     lines += _coverage(report)
     lines.append("")
     lines.append(f"Summary: {summary_line(report)}")
+    lines += _changes(report)
     lines += _findings(report)
     lines += _notes(report)
     lines += _integrations(report)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Snapshot,
         Window,
     )
+    from unifi_scanner.history import History
     from unifi_scanner.integrations.base import (
         IntegrationResults,
         IntegrationSection,
@@ -73,6 +74,8 @@ class Report:
             completely; empty when not tracked (a report made from an export).
         section_renderers: the integrations' own section renderers, by integration ``name``
             (a section without one is shown as a generic key/value listing).
+        history: each finding against the earlier reports, and what was resolved; ``None``
+            when no history is kept (a report made from an export).
     """
 
     site: Site
@@ -87,6 +90,7 @@ class Report:
     collection_notes: tuple[CollectionNote, ...] = ()
     coverage: tuple[Coverage, ...] = ()
     section_renderers: Mapping[str, SectionRenderer] = field(default_factory=dict, compare=False)
+    history: History | None = None
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -109,8 +113,20 @@ class Report:
         return not self.findings
 
     def findings_of(self, severity: Severity) -> tuple[Finding, ...]:
-        """Return the findings of one severity, in report order."""
-        return tuple(f for f in self.findings if f.severity is severity)
+        """Return the findings of one severity that are not acknowledged, in report order."""
+        return tuple(
+            f for f in self.findings if f.severity is severity and not self.is_acknowledged(f)
+        )
+
+    def is_acknowledged(self, finding: Finding) -> bool:
+        """Whether the owner acknowledged ``finding`` (it is listed apart, quietly)."""
+        entry = self.history.of(finding) if self.history is not None else None
+        return entry is not None and entry.acknowledged is not None
+
+    @property
+    def acknowledged(self) -> tuple[Finding, ...]:
+        """The acknowledged findings, in report order."""
+        return tuple(f for f in self.findings if self.is_acknowledged(f))
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
@@ -134,6 +150,7 @@ def build_report(
     generated_at: datetime,
     timezone: str = "UTC",
     report_id: str | None = None,
+    history: History | None = None,
 ) -> Report:
     """Assemble a :class:`Report` from one scan's results.
 
@@ -149,6 +166,8 @@ def build_report(
         generated_at: when the report is built; must be timezone-aware.
         timezone: the IANA zone renderers show times in.
         report_id: the report's id; a new one (from ``generated_at``) when ``None``.
+        history: the findings against the earlier reports (``history.track``); the summary
+            leaves the acknowledged findings out.
 
     Returns:
         The report.
@@ -166,6 +185,9 @@ def build_report(
     merged = list(findings)
     merged += [f for f in integrations.findings if f not in merged]
     ordered = tuple(sorted(merged, key=_sort_key))
+    quiet = {
+        key for key, entry in (history.findings if history else {}).items() if entry.acknowledged
+    }
     return Report(
         site=snapshot.site,
         period=snapshot.window,
@@ -174,9 +196,10 @@ def build_report(
         id=report_id or new_report_id(generated_at),
         timezone=timezone,
         findings=ordered,
-        summary=_count(ordered),
+        summary=_count(f for f in ordered if f.fingerprint not in quiet),
         integrations=integrations.sections,
         collection_notes=snapshot.notes,
         coverage=snapshot.coverage,
         section_renderers=dict(integrations.renderers),
+        history=history,
     )

@@ -27,7 +27,8 @@ ALLOWED = {
         "_addresses",
         "_untrusted",
     },
-    "reports": {"analysis", "collect", "integrations", "errors", "_untrusted"},
+    "history": {"analysis"},
+    "reports": {"analysis", "collect", "integrations", "history", "errors", "_untrusted"},
     "delivery": {
         "reports",
         "state",

@@ -56,9 +56,12 @@ def test_top_level_keys_are_the_contract(report):
         "generated_at",
         "controller",
         "summary",
+        "overview",
         "findings",
         "integrations",
         "collection_notes",
+        "timezone",
+        "changes",
         "complete",
         "coverage",
     ]
@@ -67,12 +70,12 @@ def test_top_level_keys_are_the_contract(report):
 def test_values_follow_the_contract(report):
     """Times are UTC with Z, findings come severe first, and the summary counts them."""
     document = json.loads(render_json(report))
-    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.3"
+    assert document["schema_version"] == REPORT_SCHEMA_VERSION == "1.4"
     assert document["site"] == "default"
     assert document["period"] == {"start": "2026-11-25T06:00:00Z", "end": "2026-11-26T06:00:00Z"}
     assert document["generated_at"] == "2026-11-26T06:00:05Z"
     assert document["controller"] == {"flavour": "unifi-os", "version": "9.0.114"}
-    assert document["summary"] == {"severe": 1, "medium": 1, "low": 1}
+    assert document["summary"] == {"severe": 1, "medium": 1, "low": 1, "acknowledged": 0}
     assert [f["severity"] for f in document["findings"]] == ["severe", "medium", "low"]
     medium = document["findings"][1]
     assert medium["remediation"] == [
@@ -165,3 +168,68 @@ def test_report_ids_sort_by_time_and_never_repeat():
     assert later == sorted(later)
     assert report_id_time_ms(later[0]) == int(at.timestamp() * 1000)
     assert stable_report_id(at, "s") == stable_report_id(at, "s") != stable_report_id(at, "t")
+
+
+def test_a_report_with_history_validates_and_says_what_changed(
+    snapshot, findings, integrations, generated_at, validator
+):
+    """Ongoing, new, acknowledged and resolved findings: the 1.4 fields, valid, consistent."""
+    from datetime import timedelta
+
+    from unifi_scanner.history import Acknowledgement, track
+
+    earlier = generated_at - timedelta(hours=1)
+    first = track(findings[:2], {}, {}, earlier)
+    previous = dict(first.records)
+    previous["gone:x"] = {
+        "rule": "gone",
+        "title": "Gone now",
+        "subject": "x",
+        "severity": "severe",
+        "first_reported": earlier.isoformat(),
+        "last_reported": earlier.isoformat(),
+        "reports_count": 1,
+        "open": True,
+    }
+    quiet = findings[1]
+    acks = {
+        quiet.fingerprint: Acknowledgement(
+            fingerprint=quiet.fingerprint, severity=quiet.severity, at=earlier, note="known"
+        ).as_record()
+    }
+    history = track(findings, previous, acks, generated_at)
+    report = build_report(
+        snapshot, findings, integrations, generated_at=generated_at, history=history
+    )
+    document = json.loads(render_json(report))
+    validator.validate(document)
+    by_fp = {f["fingerprint"]: f for f in document["findings"]}
+    assert by_fp[findings[0].fingerprint]["status"] == "ongoing"
+    assert by_fp[findings[0].fingerprint]["reports_count"] == 2
+    stamp = earlier.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert by_fp[findings[0].fingerprint]["first_reported"] == stamp
+    assert by_fp[quiet.fingerprint]["acknowledged"] == {
+        "at": stamp,
+        "until": None,
+        "note": "known",
+    }
+    assert document["summary"]["acknowledged"] == 1
+    counted = document["summary"]["severe"] + document["summary"]["medium"]
+    assert counted + document["summary"]["low"] == len(findings) - 1
+    assert document["changes"]["new"] == [f.fingerprint for f in findings[2:]]
+    (gone,) = document["changes"]["resolved"]
+    assert (gone["fingerprint"], gone["severity"], gone["title"]) == (
+        "gone:x",
+        "severe",
+        "Gone now",
+    )
+    assert document["timezone"] == "UTC"
+
+
+def test_a_report_without_history_says_so(report, validator):
+    """A report made from an export: status and changes are null, never invented."""
+    document = json.loads(render_json(report))
+    validator.validate(document)
+    assert document["changes"] is None
+    assert {f["status"] for f in document["findings"]} == {None}
+    assert document["summary"]["acknowledged"] == 0
