@@ -50,4 +50,5 @@ def settings_fixture(
         state_path=tmp_path / "state.sqlite3",
         output_dir=tmp_path / "reports",
         report_formats=("text", "json", "markdown", "html"),
+        timezone="UTC",  # the machine's zone by default: pinned so reports read the same anywhere
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tzlocal
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -315,6 +316,21 @@ class WebhookSettings(SettingsSection):
         return value
 
 
+def machine_timezone() -> str:
+    """The machine's IANA time zone (``Europe/Berlin``); ``UTC`` when it cannot be told."""
+    try:
+        name = tzlocal.get_localzone_name()
+    except (LookupError, ValueError, OSError):  # tzlocal's ZoneInfoNotFoundError is a KeyError
+        return "UTC"
+    if not name:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return "UTC"
+    return name
+
+
 class Settings(BaseSettings):
     """The scanner's whole configuration.
 
@@ -376,7 +392,10 @@ class Settings(BaseSettings):
     # reports and delivery
     output_dir: Path = Path("reports")
     report_formats: _ReportFormats = ("text", "json")
-    timezone: str = "UTC"
+    timezone: str = Field(
+        default_factory=machine_timezone,
+        description="IANA zone the human formats show times in (default: the machine's).",
+    )
     state_path: Path = Path("unifi-scanner-state.sqlite3")
     schedule: str | None = Field(default=None, description="Cron expression for `serve`.")
     smtp: SmtpSettings | None = None

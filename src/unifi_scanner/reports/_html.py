@@ -32,6 +32,7 @@ from unifi_scanner.reports._format import (
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
 
@@ -95,6 +96,9 @@ def _context(report: Report) -> dict[str, Any]:
         "summary": summary_line(report),
         "changes": changes_line(report),
         "overview": overview(report),
+        "device_header": DEVICE_HEADER,
+        "devices": [(row.attention, device_cells(row)) for row in report.devices],
+        "devices_more": report.devices_more,
         "resolved": resolved_lines(report),
         "acknowledged": acknowledged_lines(report),
         "complete": report.complete,

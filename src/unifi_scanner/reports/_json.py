@@ -15,6 +15,7 @@ from unifi_scanner.reports.overview import overview
 if TYPE_CHECKING:
     from unifi_scanner.analysis.findings import Finding
     from unifi_scanner.integrations.base import IntegrationSection
+    from unifi_scanner.reports.devices import DeviceRow
     from unifi_scanner.reports.model import Report
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict"]
@@ -56,6 +57,25 @@ def _finding(finding: Finding, report: Report) -> dict[str, Any]:
         else {"at": utc_iso(ack.at), "until": _time(ack.until), "note": ack.note},
     )
     return data
+
+
+def _device(row: DeviceRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "model": row.model,
+        "kind": row.kind,
+        "status": row.status,
+        "online": row.online,
+        "uptime_s": row.uptime_s,
+        "cpu_pct": row.cpu_pct,
+        "mem_pct": row.mem_pct,
+        "temperature_c": row.temperature_c,
+        "poe_used_w": row.poe_used_w,
+        "poe_budget_w": row.poe_budget_w,
+        "firmware": row.firmware,
+        "upgrade_to": row.upgrade_to,
+        "attention": None if row.attention is None else str(row.attention),
+    }
 
 
 def _overview(report: Report) -> dict[str, Any]:
@@ -124,6 +144,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             {"source": n.source, "message": n.message, "endpoint": n.endpoint}
             for n in report.collection_notes
         ],
+        "devices": [_device(row) for row in report.devices],
+        "devices_more": report.devices_more,
         "timezone": report.timezone,
         "changes": _changes(report),
         "complete": report.complete,

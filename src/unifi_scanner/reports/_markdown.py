@@ -26,6 +26,7 @@ from unifi_scanner.reports._format import (
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
 
@@ -116,6 +117,24 @@ def _coverage(report: Report) -> list[str]:
     return lines
 
 
+def _devices(report: Report) -> list[str]:
+    if not report.devices:
+        return []
+    lines = [
+        f"## Devices ({len(report.devices) + report.devices_more})",
+        "",
+        "| " + " | ".join(DEVICE_HEADER) + " |",
+        "|" + " --- |" * len(DEVICE_HEADER),
+    ]
+    lines += [
+        "| " + " | ".join(esc(cell) for cell in device_cells(row)) + " |" for row in report.devices
+    ]
+    if report.devices_more:
+        lines += ["", f"… and {report.devices_more} more"]
+    lines.append("")
+    return lines
+
+
 def _notes(report: Report) -> list[str]:
     if not report.collection_notes:
         return []
@@ -174,6 +193,7 @@ def render_markdown(report: Report) -> str:
     lines += [f"**Summary:** {summary_line(report)}", ""]
     lines += _changes(report)
     lines += _findings(report)
+    lines += _devices(report)
     lines += _notes(report)
     lines += _integrations(report)
     while lines and not lines[-1]:

@@ -77,7 +77,7 @@ def shown(report: Report) -> Report:
     """Return ``report`` with every outside string safe to show and on one line.
 
     Site and controller names, the findings' texts, the integrations' sections (their data to
-    any depth), collection notes and coverage reasons.
+    any depth), collection notes, coverage reasons and the devices table.
     """
     site = report.site
     controller = report.controller
@@ -106,6 +106,17 @@ def shown(report: Report) -> Report:
             for note in report.collection_notes
         ),
         coverage=tuple(dataclasses.replace(c, reason=one_line(c.reason)) for c in report.coverage),
+        devices=tuple(
+            dataclasses.replace(
+                d,
+                name=one_line(d.name),
+                model=one_line(d.model),
+                kind=one_line(d.kind),
+                firmware=None if d.firmware is None else one_line(d.firmware),
+                upgrade_to=None if d.upgrade_to is None else one_line(d.upgrade_to),
+            )
+            for d in report.devices
+        ),
     )
 
 

@@ -6,6 +6,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.findings import Severity
+from unifi_scanner.integrations.render import text_table
 from unifi_scanner.reports._format import (
     acknowledged_lines,
     changes_line,
@@ -23,6 +24,7 @@ from unifi_scanner.reports._format import (
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
 
@@ -140,6 +142,16 @@ def _coverage(report: Report) -> list[str]:
     return lines
 
 
+def _devices(report: Report) -> list[str]:
+    if not report.devices:
+        return []
+    lines = _heading(f"Devices ({len(report.devices) + report.devices_more})")
+    lines += text_table(DEVICE_HEADER, [device_cells(row) for row in report.devices], "")
+    if report.devices_more:
+        lines.append(f"... and {report.devices_more} more")
+    return lines
+
+
 def _notes(report: Report) -> list[str]:
     if not report.collection_notes:
         return []
@@ -203,6 +215,7 @@ def render_text(report: Report) -> str:
     lines.append(f"Summary: {summary_line(report)}")
     lines += _changes(report)
     lines += _findings(report)
+    lines += _devices(report)
     lines += _notes(report)
     lines += _integrations(report)
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.errors import RenderError
+from unifi_scanner.reports.devices import MAX_DEVICES, DeviceRow, device_rows
 from unifi_scanner.reports.identity import new_report_id
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ class Report:
             (a section without one is shown as a generic key/value listing).
         history: each finding against the earlier reports, and what was resolved; ``None``
             when no history is kept (a report made from an export).
+        devices: the site's devices, problems first (at most ``MAX_DEVICES``).
+        devices_more: how many more devices the site has.
     """
 
     site: Site
@@ -91,6 +94,8 @@ class Report:
     coverage: tuple[Coverage, ...] = ()
     section_renderers: Mapping[str, SectionRenderer] = field(default_factory=dict, compare=False)
     history: History | None = None
+    devices: tuple[DeviceRow, ...] = ()
+    devices_more: int = 0
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -185,6 +190,7 @@ def build_report(
     merged = list(findings)
     merged += [f for f in integrations.findings if f not in merged]
     ordered = tuple(sorted(merged, key=_sort_key))
+    rows = device_rows(snapshot.devices, ordered)
     quiet = {
         key for key, entry in (history.findings if history else {}).items() if entry.acknowledged
     }
@@ -202,4 +208,6 @@ def build_report(
         coverage=snapshot.coverage,
         section_renderers=dict(integrations.renderers),
         history=history,
+        devices=rows[:MAX_DEVICES],
+        devices_more=max(0, len(rows) - MAX_DEVICES),
     )

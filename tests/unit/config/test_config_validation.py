@@ -61,6 +61,30 @@ def test_timezone_must_be_iana():
 
 
 @pytest.mark.parametrize(
+    ("machine", "expected"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("Etc/UTC", "Etc/UTC"),
+        ("Mars/Olympus", "UTC"),
+        ("", "UTC"),
+        (LookupError("no zone configured"), "UTC"),
+    ],
+)
+def test_the_default_timezone_is_the_machines(monkeypatch, machine, expected):
+    """Without UNIFI_TIMEZONE, times are shown in the machine's zone; UTC when it is unknown."""
+    import tzlocal
+
+    def zone() -> str:
+        if isinstance(machine, Exception):
+            raise machine
+        return machine
+
+    monkeypatch.setattr(tzlocal, "get_localzone_name", zone)
+    assert load_settings(environ={}).timezone == expected
+    assert load_settings(environ={"UNIFI_TIMEZONE": "Asia/Tokyo"}).timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
     "value", ["0 6 * * *", "*/15 8-18 * * mon-fri", "30 6 1,15 jan,jul 0", "@daily", "0 0 * * 7"]
 )
 def test_valid_schedules(value):

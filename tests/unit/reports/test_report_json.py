@@ -60,6 +60,8 @@ def test_top_level_keys_are_the_contract(report):
         "findings",
         "integrations",
         "collection_notes",
+        "devices",
+        "devices_more",
         "timezone",
         "changes",
         "complete",

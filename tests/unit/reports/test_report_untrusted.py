@@ -17,6 +17,8 @@ from unifi_scanner.collect.models import (
     CollectionNote,
     ControllerInfo,
     Coverage,
+    Device,
+    DeviceState,
     Feed,
     Flavour,
     Site,
@@ -58,6 +60,18 @@ def _report():
             ),
         ),
         coverage=(Coverage(feed=Feed.EVENTS, start=NOW, complete=False, reason=f"why{HOSTILE}"),),
+        devices=(
+            Device(
+                mac="00:00:00:00:00:01",
+                name=f"device{HOSTILE}",
+                model=f"model{HOSTILE}",
+                type=f"type{HOSTILE}",
+                state=DeviceState.CONNECTED,
+                version=f"fw{HOSTILE}",
+                upgradable=True,
+                upgrade_to=f"next{HOSTILE}",
+            ),
+        ),
     )
     finding = Finding(
         rule="device.offline",
