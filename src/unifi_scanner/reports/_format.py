@@ -24,6 +24,7 @@ __all__ = [
     "NO_PROBLEMS_SO_FAR",
     "CoverageLine",
     "IntegrationRow",
+    "LowRow",
     "acknowledged_lines",
     "changes_line",
     "controller_label",
@@ -35,8 +36,10 @@ __all__ = [
     "history_label",
     "integration_rows",
     "local_time",
+    "low_rows",
     "markdown_escape",
     "one_line",
+    "one_reason",
     "period_label",
     "plain",
     "resolved_lines",
@@ -342,3 +345,39 @@ def acknowledged_lines(report: Report) -> list[str]:
             f"({finding.fingerprint}), acknowledged {until}{note}"
         )
     return lines
+
+
+_REASON_MAX = 160
+
+
+def one_reason(text: str) -> str:
+    """The first sentence of ``text`` (at most 160 characters): a low finding's one-line reason."""
+    flat = one_line(text)
+    end = flat.find(". ")
+    sentence = flat if end < 0 else flat[: end + 1]
+    return sentence if len(sentence) <= _REASON_MAX else sentence[: _REASON_MAX - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class LowRow:
+    """A low finding in the compact table: title, subject, events, its one-line reason."""
+
+    title: str
+    subject: str
+    count: int
+    reason: str
+    status: str | None
+
+
+def low_rows(report: Report) -> list[LowRow]:
+    """The low findings (not acknowledged), one compact row each, in report order."""
+    return [
+        LowRow(
+            f.title,
+            f.subject,
+            f.count,
+            one_reason(f.explanation),
+            history_label(report, f),
+        )
+        for f in report.findings_of(Severity.LOW)
+    ]

@@ -18,6 +18,7 @@ from unifi_scanner.reports._format import (
     history_label,
     integration_rows,
     local_time,
+    low_rows,
     markdown_escape,
     period_label,
     resolved_lines,
@@ -74,10 +75,20 @@ def _findings(report: Report) -> list[str]:
     lines: list[str] = []
     for severity in sorted(Severity, key=lambda s: -s.rank):
         group = report.findings_of(severity)
-        if group:
-            lines += [f"## {_SEVERITY_HEADINGS[severity]} ({len(group)})", ""]
-            for finding in group:
-                lines += _finding(finding, report)
+        if not group:
+            continue
+        lines += [f"## {_SEVERITY_HEADINGS[severity]} ({len(group)})", ""]
+        if severity is Severity.LOW:  # for information: a compact table, not cards
+            lines += ["| Finding | About | Events | Why |", "| --- | --- | --- | --- |"]
+            for row in low_rows(report):
+                title = f"{esc(row.title)} ({esc(row.status)})" if row.status else esc(row.title)
+                lines.append(
+                    f"| {title} | {esc(row.subject) or '-'} | {row.count} | {esc(row.reason)} |"
+                )
+            lines.append("")
+            continue
+        for finding in group:
+            lines += _finding(finding, report)
     return lines
 
 

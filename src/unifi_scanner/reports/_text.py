@@ -16,6 +16,7 @@ from unifi_scanner.reports._format import (
     history_label,
     integration_rows,
     local_time,
+    low_rows,
     period_label,
     plain,
     resolved_lines,
@@ -101,6 +102,15 @@ def _findings(report: Report) -> list[str]:
         if not group:
             continue
         lines += _heading(f"{_SEVERITY_HEADINGS[severity]} ({len(group)})", "=")
+        if severity is Severity.LOW:  # for information: one line each, not a card
+            lines.append("")
+            for row in low_rows(report):
+                number += 1
+                about = f"About: {row.subject} | " if row.subject else ""
+                status = f"{row.status} | " if row.status else ""
+                facts = f"{status}{about}{row.count} event{'s' if row.count != 1 else ''}"
+                lines += _wrap(f"{number}. {row.title} ({facts}): {row.reason}", "", _INDENT)
+            continue
         for finding in group:
             number += 1
             lines.append("")

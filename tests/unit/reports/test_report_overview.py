@@ -117,3 +117,19 @@ def test_many_new_findings_are_counted_not_all_named(snapshot, generated_at):
     )
     view = overview(report)
     assert (len(view.new), view.new_more) == (5, 3)
+
+
+def test_low_findings_are_one_compact_row_each(report):
+    """Low: one line with its first sentence in text, a table row in Markdown and HTML."""
+    reason = "Phones moved between access points 40 times, which is normal in a house."
+    text = render_text(report)
+    assert "3. Clients roamed between access points often (About: AP-Hall | 40 events):" in text
+    assert "Examples:" not in text.split("LOW:", 1)[1]
+    markdown = render_markdown(report)
+    assert f"| Clients roamed between access points often | AP-Hall | 40 | {reason} |" in markdown
+    from unifi_scanner.reports import render_html
+
+    html = render_html(report)
+    low = html.split("Low: for your information", 1)[1]
+    assert "<h3>" not in low.split("Devices", 1)[0], "no card for a low finding"
+    assert reason in low
