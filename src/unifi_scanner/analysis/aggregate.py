@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from unifi_scanner.analysis.activity import Activity
 from unifi_scanner.analysis.findings import Severity
 
 if TYPE_CHECKING:
@@ -344,14 +345,18 @@ class GroupTable:
 class Aggregate:
     """The group tables of one rule set over some events: small, picklable and mergeable."""
 
-    __slots__ = ("tables",)
+    __slots__ = ("activity", "tables")
 
-    def __init__(self, tables: dict[str, GroupTable] | None = None) -> None:
-        """Wrap per-rule tables (rule id -> table)."""
+    def __init__(
+        self, tables: dict[str, GroupTable] | None = None, activity: Activity | None = None
+    ) -> None:
+        """Wrap per-rule tables (rule id -> table) and the events per hour."""
         self.tables: dict[str, GroupTable] = tables if tables is not None else {}
+        self.activity = activity if activity is not None else Activity()
 
     def merge(self, other: Aggregate) -> None:
         """Fold in the aggregate of another, disjoint part of the events."""
+        self.activity.merge(other.activity)
         for rule_id, table in other.tables.items():
             mine = self.tables.get(rule_id)
             if mine is None:

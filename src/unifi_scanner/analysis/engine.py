@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from unifi_scanner import vocabulary
 from unifi_scanner._gc import relaxed_gc
+from unifi_scanner.analysis.activity import Activity
 from unifi_scanner.analysis.aggregate import (
     MAX_BADGES,
     MAX_EXAMPLES,
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
     from unifi_scanner.collect.models import Client, Device, Event, Snapshot
 
-__all__ = ["Engine"]
+__all__ = ["Analysis", "Engine"]
 
 _LOGGER = logging.getLogger(__name__)
 _MAX_DISTINCT_KEYS = 10_000  # bound on the per-run dispatch cache
@@ -61,6 +63,17 @@ class _Switch:
 # switch (tried only when routed to).
 _Step = tuple[EventRule, ...] | _Switch
 _Block = tuple["Callable[[Event], bool] | None", tuple[_Step, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What :meth:`Engine.run` found: the findings, and how many events each hour brought."""
+
+    findings: list[Finding]
+    activity: Activity
+
+
+_RANKS: Final = {severity: severity.rank for severity in Severity}
 
 
 class Engine:
@@ -122,7 +135,12 @@ class Engine:
         Returns:
             Findings, most severe first, then by count (largest first).
         """
-        return self.conclude(snapshot, self.aggregate(snapshot))
+        return self.run(snapshot).findings
+
+    def run(self, snapshot: Snapshot) -> Analysis:
+        """Analyse one snapshot: the findings and the events per hour (one pass over events)."""
+        aggregate = self.aggregate(snapshot)
+        return Analysis(self.conclude(snapshot, aggregate), aggregate.activity)
 
     def aggregate(self, snapshot: Snapshot, events: Iterable[Event] | None = None) -> Aggregate:
         """Fold events into per-rule groups, without making any text yet.
@@ -142,7 +160,7 @@ class Engine:
         with relaxed_gc():  # millions of short-lived, acyclic objects stream through here
             for event in snapshot.events if events is None else events:
                 run.feed(event)
-        return Aggregate(run.tables)
+        return Aggregate(run.tables, run.activity)
 
     def conclude(self, snapshot: Snapshot, aggregate: Aggregate) -> list[Finding]:
         """Run the device and client checks and turn the groups into sorted findings.
@@ -186,12 +204,14 @@ def _add_step(steps: list[_Step], rule: EventRule) -> None:
 class _Run:
     """The mutable state of one :meth:`Engine.analyze` call."""
 
-    __slots__ = ("_broken", "_ctx", "_dispatch", "_engine", "tables")
+    __slots__ = ("_broken", "_ctx", "_dispatch", "_engine", "_rank", "activity", "tables")
 
     def __init__(self, engine: Engine, ctx: RuleContext, tables: dict[str, GroupTable]) -> None:
         self._engine = engine
         self._ctx = ctx
         self.tables = tables
+        self.activity = Activity()
+        self._rank = -1  # the highest severity the current event was judged at
         # raw key -> the rules that may claim it (keyed first, then key-less) in blocks that
         # share one gate, so a shared gate runs once per event and a failed one skips its block
         self._dispatch: dict[str, tuple[_Block, ...]] = {}
@@ -239,6 +259,7 @@ class _Run:
         memo = self._ctx.memo
         if memo:
             memo.clear()
+        self._rank = -1
         blocks = self._dispatch.get(event.key)
         if blocks is None:
             blocks = self._candidates(event.key)
@@ -254,10 +275,16 @@ class _Run:
             if self._run_block(steps, event):
                 claimed = True
         if not claimed:
-            try:
-                self._add_event(self._engine._fallback, event)  # noqa: SLF001
-            except Exception as err:  # noqa: BLE001
-                self._failed(self._engine._fallback.id, err)  # noqa: SLF001
+            self._fall_back(event)
+        if self._rank >= 0:
+            self.activity.add(event.time, self._rank)
+
+    def _fall_back(self, event: Event) -> None:
+        fallback = self._engine._fallback  # noqa: SLF001
+        try:
+            self._add_event(fallback, event)
+        except Exception as err:  # noqa: BLE001
+            self._failed(fallback.id, err)
 
     def _run_block(self, steps: tuple[_Step, ...], event: Event) -> bool:
         claimed = False
@@ -324,6 +351,8 @@ class _Run:
         if rule.episode_gap_s is not None:
             group.episode(event.time, timedelta(seconds=rule.episode_gap_s))
         group.add(time=event.time, severity=severity, example=example, badges=badges, tally=tally)
+        rank = _RANKS[severity]
+        self._rank = max(self._rank, rank)
 
     def check(
         self, rule: DeviceRule | ClientRule, item: Device | Client, subject: str, display: str

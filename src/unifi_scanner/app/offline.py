@@ -52,7 +52,8 @@ def analyze_files(
         raise ConfigError(message, (("format", "option", message),))
     snapshot = load_export(list(paths))
     try:
-        findings = Engine(now=now).analyze(snapshot)
+        analysis = Engine(now=now).run(snapshot)
+        findings = analysis.findings
         results = asyncio.run(_enriched(snapshot, tuple(findings), settings, now, registry))
         report = build_report(
             snapshot,
@@ -60,6 +61,7 @@ def analyze_files(
             results,
             generated_at=now(),
             timezone=settings.timezone,
+            activity=analysis.activity,
         )
     finally:
         if isinstance(snapshot.events, EventSpool):

@@ -420,9 +420,8 @@ async def _report_site(
     snapshot = _explained(plan, snapshot)
     marks = _new_marks(plan, snapshot)
     snapshot, ids, count = _unseen(store, snapshot, plan, marks)
-    findings, integration_results = correlate(
-        integration_results, snapshot, Engine(now=now).analyze(snapshot)
-    )
+    analysis = Engine(now=now).run(snapshot)
+    findings, integration_results = correlate(integration_results, snapshot, analysis.findings)
     enriched = await runner.enrich(snapshot, findings, integration_results)
     findings = apply_notes(findings, enriched.notes)
     integration_results = integration_results.merged(enriched)
@@ -435,6 +434,7 @@ async def _report_site(
         generated_at=generated_at,
         timezone=settings.timezone,
         history=history,
+        activity=analysis.activity,
     )
     rendered, problems = _render(report, deliverers)
     secured = False

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SmtpDeliverer", "build_message", "message_id", "subject_line"]
 
-_FORMATS = ("text", "html")
+_FORMATS = ("text", "email-html")
 
 
 def subject_line(report: Report, prefix: str = "UniFi Scanner") -> str:
@@ -70,7 +70,7 @@ def build_message(
 
     Args:
         report: the report (subject and date).
-        rendered: must hold ``text`` and ``html``.
+        rendered: must hold ``text`` and ``email-html``.
         sender: the ``From`` address.
         recipients: the ``To`` addresses.
         subject_prefix: the bracketed tag at the start of the subject.
@@ -86,7 +86,7 @@ def build_message(
     message["Date"] = format_datetime(report.generated_at)
     message["Message-ID"] = message_id(report, sender)
     message.set_content(rendered["text"], subtype="plain", charset="utf-8")
-    message.add_alternative(rendered["html"], subtype="html", charset="utf-8")
+    message.add_alternative(rendered["email-html"], subtype="html", charset="utf-8")
     return message
 
 

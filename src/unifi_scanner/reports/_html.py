@@ -33,6 +33,15 @@ from unifi_scanner.reports._format import (
     summary_line,
 )
 from unifi_scanner.reports._shown import shown
+from unifi_scanner.reports.charts import (
+    COLOURS,
+    EMAIL_BARS,
+    bar_colour,
+    resource_bars,
+    resource_svg,
+    timeline,
+    timeline_svg,
+)
 from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
@@ -41,7 +50,7 @@ if TYPE_CHECKING:
     from unifi_scanner.analysis.findings import Finding
     from unifi_scanner.reports.model import Report
 
-__all__ = ["render_html"]
+__all__ = ["render_email_html", "render_html"]
 
 _TEMPLATE = "report.html.j2"
 _SEVERITY_HEADINGS = {
@@ -77,7 +86,44 @@ def _card(finding: Finding, report: Report) -> _Card:
     return _Card(finding, seen, history_label(report, finding))
 
 
-def _context(report: Report) -> dict[str, Any]:
+def _email_timeline(report: Report) -> list[dict[str, Any]]:
+    """The timeline as table rows: one per bucket, a cell per severity as wide as its share."""
+    buckets = timeline(report, EMAIL_BARS)
+    top = max((b.total for b in buckets), default=0) or 1
+    rows = []
+    for bucket in buckets:
+        segments = [
+            (COLOURS[severity], max(1, round(bucket.of(severity) / top * 100)), bucket.of(severity))
+            for severity in (Severity.SEVERE, Severity.MEDIUM, Severity.LOW)
+            if bucket.of(severity)
+        ]
+        rest = max(0, 100 - sum(width for _, width, _ in segments))
+        rows.append(
+            {"label": bucket.label, "total": bucket.total, "segments": segments, "rest": rest}
+        )
+    return rows
+
+
+def _email_resources(report: Report) -> list[dict[str, Any]]:
+    rows = []
+    for bar in resource_bars(report):
+        for label, value in (("CPU", bar.cpu), ("memory", bar.memory)):
+            if value is not None:
+                width = max(1, min(100, round(value)))
+                rows.append(
+                    {
+                        "name": bar.name,
+                        "label": label,
+                        "value": f"{value:.0f} %",
+                        "width": width,
+                        "rest": 100 - width,
+                        "colour": bar_colour(value),
+                    }
+                )
+    return rows
+
+
+def _context(report: Report, *, email: bool = False) -> dict[str, Any]:
     groups = []
     for severity in sorted(Severity, key=lambda s: -s.rank):
         group = report.findings_of(severity)
@@ -117,11 +163,41 @@ def _context(report: Report) -> dict[str, Any]:
             for s in report.integrations
         ],
         "timezone": report.timezone,
+        "email": email,
+        "timeline_svg": None if email else timeline_svg(report),
+        "resource_svg": None if email else resource_svg(report),
+        "timeline_rows": _email_timeline(report) if email else [],
+        "resource_rows": _email_resources(report) if email else [],
+        "colours": {str(k): v for k, v in COLOURS.items()},
     }
 
 
 def render_html(report: Report) -> str:
-    """Render ``report`` as a self-contained HTML document with inline CSS.
+    """Render ``report`` as one HTML file to open in a browser: inline SVG charts, dark mode.
+
+    No external asset, no script; the style sheet stays in the document (a browser needs
+    nothing inlined), so ``prefers-color-scheme: dark`` works.
+
+    Args:
+        report: the report.
+
+    Returns:
+        The HTML document.
+
+    Raises:
+        RenderError: the template failed.
+    """
+    try:
+        return _environment().get_template(_TEMPLATE).render(_context(shown(report)))
+    except jinja2.TemplateError as err:
+        raise RenderError(f"HTML template failed: {err}") from err
+
+
+def render_email_html(report: Report) -> str:
+    """Render ``report`` as e-mail HTML: table layout, CSS inlined, bars made of table cells.
+
+    Mail clients show no SVG, images or scripts, and many drop ``<style>``; everything here is
+    a table cell with an inline style.
 
     Args:
         report: the report.
@@ -133,7 +209,7 @@ def render_html(report: Report) -> str:
         RenderError: the template failed or the CSS could not be inlined.
     """
     try:
-        html = _environment().get_template(_TEMPLATE).render(_context(shown(report)))
+        html = _environment().get_template(_TEMPLATE).render(_context(shown(report), email=True))
     except jinja2.TemplateError as err:
         raise RenderError(f"HTML template failed: {err}") from err
     try:

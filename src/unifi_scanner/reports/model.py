@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import datetime
 
+    from unifi_scanner.analysis.activity import Activity
     from unifi_scanner.collect.models import (
         CollectionNote,
         ControllerInfo,
@@ -79,6 +80,7 @@ class Report:
             when no history is kept (a report made from an export).
         devices: the site's devices, problems first (at most ``MAX_DEVICES``).
         devices_more: how many more devices the site has.
+        activity: the period's events per hour by severity (``None``: not counted).
     """
 
     site: Site
@@ -96,6 +98,7 @@ class Report:
     history: History | None = None
     devices: tuple[DeviceRow, ...] = ()
     devices_more: int = 0
+    activity: Activity | None = field(default=None, compare=False)
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -156,6 +159,7 @@ def build_report(
     timezone: str = "UTC",
     report_id: str | None = None,
     history: History | None = None,
+    activity: Activity | None = None,
 ) -> Report:
     """Assemble a :class:`Report` from one scan's results.
 
@@ -173,6 +177,7 @@ def build_report(
         report_id: the report's id; a new one (from ``generated_at``) when ``None``.
         history: the findings against the earlier reports (``history.track``); the summary
             leaves the acknowledged findings out.
+        activity: the events per hour the analysis counted (``Engine.run``), for the charts.
 
     Returns:
         The report.
@@ -210,4 +215,5 @@ def build_report(
         history=history,
         devices=rows[:MAX_DEVICES],
         devices_more=max(0, len(rows) - MAX_DEVICES),
+        activity=activity,
     )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
-from unifi_scanner.reports._html import render_html
+from unifi_scanner.reports._html import render_email_html, render_html
 from unifi_scanner.reports._json import REPORT_SCHEMA_VERSION, render_json, report_to_dict
 from unifi_scanner.reports._markdown import render_markdown
 from unifi_scanner.reports._text import render_text
@@ -26,6 +26,7 @@ __all__ = [
     "RENDERERS",
     "REPORT_SCHEMA_VERSION",
     "Renderer",
+    "render_email_html",
     "render_html",
     "render_json",
     "render_markdown",
@@ -39,15 +40,17 @@ Renderer = Callable[["Report"], str]
 
 RENDERERS: Final[Mapping[str, Renderer]] = MappingProxyType(
     {
+        "email-html": render_email_html,
         "html": render_html,
         "json": render_json,
         "markdown": render_markdown,
         "text": render_text,
     }
 )
-"""Every output format by name (the ``formats`` a deliverer asks for)."""
+"""Every output format by name (the ``formats`` a deliverer asks for): ``html`` is the file to
+open in a browser (SVG charts), ``email-html`` the e-mail body (table bars, CSS inlined)."""
 
 FILE_EXTENSIONS: Final[Mapping[str, str]] = MappingProxyType(
-    {"html": "html", "json": "json", "markdown": "md", "text": "txt"}
+    {"email-html": "email.html", "html": "html", "json": "json", "markdown": "md", "text": "txt"}
 )
 """The file extension of each format, without the dot."""

@@ -37,6 +37,7 @@ def test_public_api_matches_all():
         "signatures",
         "names",
         "story",
+        "activity",
     }
     assert len(set(analysis.__all__)) == len(analysis.__all__)
     assert set(analysis.__all__) == public

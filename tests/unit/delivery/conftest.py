@@ -47,7 +47,13 @@ def report_fixture():
 @pytest.fixture(name="rendered")
 def rendered_fixture():
     """Stand-in renderings of every format."""
-    return {"html": "<p>hi</p>", "json": "{}\n", "markdown": "# hi\n", "text": "hi\n"}
+    return {
+        "email-html": "<p>hi</p>",
+        "html": "<p>file</p>",
+        "json": "{}\n",
+        "markdown": "# hi\n",
+        "text": "hi\n",
+    }
 
 
 def _finding(n: int, severity: Severity):

@@ -25,7 +25,7 @@ async def test_writes_each_format_into_a_new_directory(tmp_path, report, rendere
     assert receipt.channel == "file"
     assert receipt.destinations == tuple(str(target / name) for name in names)
     assert sorted(p.name for p in target.iterdir()) == sorted(names)
-    assert (target / names[0]).read_text(encoding="utf-8") == "<p>hi</p>"
+    assert (target / names[0]).read_text(encoding="utf-8") == "<p>file</p>"
 
 
 async def test_default_formats_are_html_and_json(tmp_path, report, rendered):

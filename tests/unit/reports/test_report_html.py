@@ -14,7 +14,14 @@ from unifi_scanner.integrations.base import (
     IntegrationSection,
     IntegrationStatus,
 )
-from unifi_scanner.reports import _html, build_report, render_html, render_markdown, render_text
+from unifi_scanner.reports import (
+    _html,
+    build_report,
+    render_email_html,
+    render_html,
+    render_markdown,
+    render_text,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -69,11 +76,12 @@ def test_text_strips_terminal_escapes(snapshot, generated_at):
     assert "Name red" in text
 
 
-def test_html_is_self_contained_and_inlined(report):
-    """The document has inline styles and no style block, script, link or remote URL."""
-    html = render_html(report)
+def test_email_html_is_self_contained_and_inlined(report):
+    """The e-mail body has inline styles and no style block, script, link or remote URL."""
+    html = render_email_html(report)
     assert html.startswith("<!DOCTYPE html>")
     assert "<style" not in html
+    assert "<svg" not in html
     assert "<script" not in html
     assert "<link" not in html
     assert not re.search(r"(src|href)=", html)
@@ -110,4 +118,14 @@ def test_inline_error_becomes_render_error(report, monkeypatch):
 
     monkeypatch.setattr(css_inline, "inline", fail)
     with pytest.raises(RenderError, match="bad css"):
-        render_html(report)
+        render_email_html(report)
+
+
+def test_the_file_html_keeps_its_style_sheet_with_dark_mode_and_nothing_external(report):
+    """The browser file: one style block (dark mode included), no script, link or remote URL."""
+    html = render_html(report)
+    assert html.count("<style") == 1
+    assert "prefers-color-scheme: dark" in html
+    assert "<script" not in html
+    assert "<link" not in html
+    assert not re.search(r"(src|href)=", html)

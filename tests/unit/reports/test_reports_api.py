@@ -24,6 +24,7 @@ def test_renderers_and_extensions_cover_the_same_formats():
         set(reports.RENDERERS)
         == set(reports.FILE_EXTENSIONS)
         == {
+            "email-html",
             "html",
             "json",
             "markdown",
