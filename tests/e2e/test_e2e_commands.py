@@ -46,7 +46,10 @@ async def test_run_command_writes_reports_and_exits_0(settings):
     result = await _invoke(["run"], _env(settings))
     assert result.exit_code == 0, result.output
     assert "severe" in result.output
-    written = sorted(p.suffix for p in settings.output_dir.iterdir())
+    written = sorted(
+        p.suffix for p in settings.output_dir.iterdir() if p.name.startswith("unifi-report-")
+    )
+    assert (settings.output_dir / "index.html").is_file(), "and the history page"
     assert written == [".json", ".txt"]
 
 

@@ -128,6 +128,23 @@ async def test_three_scans_new_ongoing_resolved_recurring_and_acknowledged(
         shown = _text(third, suffix)
         assert "Back again" in shown, suffix
         assert "Resolved since the last report" in shown, suffix
+    _check_history_page(settings.output_dir, [one, two, three], tmp_path)
+
+
+def _check_history_page(directory: Path, reports: list[dict[str, Any]], tmp_path: Path) -> None:
+    """index.html, opened in Chromium, lists every run with links, and what stands longest."""
+    from .test_e2e_html_browser import _chromium, _dump_dom
+
+    index = json.loads((directory / ".history" / "index.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in index["reports"]] == [r["report_id"] for r in reports]
+    dom = _dump_dom(_chromium(), (directory / "index.html").as_uri(), tmp_path / "history-profile")
+    assert "Reports (3)" in dom
+    for entry in index["reports"]:
+        for name in entry["files"].values():
+            assert f'href="{name}"' in dom
+    standing = dom.split("Longest-standing open findings", 1)[1].split("</table>", 1)[0]
+    assert "Switch-Rack" in standing
+    assert dom.count('class="report"') == 3, "one bar per report in the chart"
 
 
 async def test_ack_of_an_unknown_fingerprint_is_a_clear_error(settings):

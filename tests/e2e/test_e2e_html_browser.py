@@ -38,27 +38,7 @@ def _chromium() -> str:
 
 
 def _dump_dom(chromium: str, url: str, profile) -> str:
-    proc = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
+    proc = _chromium_run(chromium, profile, "--disable-quic", "--dump-dom", url)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 

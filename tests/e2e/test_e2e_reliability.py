@@ -80,7 +80,8 @@ def _text_report(outcome: app.ScanOutcome) -> str:
 
 
 def _names(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir())
+    """Every file of the directory but the history page and its index (temporary files too)."""
+    return sorted(p.name for p in directory.iterdir() if p.name not in {"index.html", ".history"})
 
 
 def _failing(*endpoints: str, kind: str = "502", **rule: object) -> Faults:

@@ -1,5 +1,8 @@
 """Write reports as files: ``unifi-report-<site>-<UTC time>-<report id>.<ext>``, atomically.
 
+Each delivery also adds the report to the directory's ``index.json`` and makes the history page
+``index.html`` again (:mod:`~unifi_scanner.delivery.history_index`).
+
 A file is never overwritten: each report has its own id. A file that exists already holds this
 same report when an earlier attempt wrote it but was stopped before it could say so (the outbox
 then tries again): identical content counts as delivered; different content makes the delivery
@@ -17,8 +20,12 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import structlog
+from filelock import Timeout
+
 from unifi_scanner.delivery.base import DeliveryReceipt, require_formats
-from unifi_scanner.errors import DeliveryError
+from unifi_scanner.delivery.history_index import update_history
+from unifi_scanner.errors import DeliveryError, RenderError
 from unifi_scanner.reports import FILE_EXTENSIONS
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["FileDeliverer", "report_file_name"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_log = structlog.get_logger(__name__)
 
 
 def report_file_name(report: Report, fmt: str) -> str:
@@ -127,6 +135,11 @@ class FileDeliverer:
             path = self._directory / report_file_name(report, fmt)
             _write_atomically(path, rendered[fmt])
             paths.append(path)
+        try:  # the history page is a convenience: the report is delivered either way
+            written = dict(zip(self._formats, paths, strict=True))
+            update_history(self._directory, report, written, now=report.generated_at)
+        except (OSError, RenderError, Timeout) as err:
+            _log.warning("the history page could not be updated", error=str(err))
         return tuple(paths)
 
     async def deliver(self, report: Report, rendered: Mapping[str, str]) -> DeliveryReceipt:

@@ -15,6 +15,11 @@ from unifi_scanner.reports import build_report
 from .conftest import REPORT_ID
 
 
+def _reports(directory):
+    """The report files of a directory (its index and history page left out)."""
+    return sorted(p for p in directory.iterdir() if p.name.startswith("unifi-report-"))
+
+
 async def test_writes_each_format_into_a_new_directory(tmp_path, report, rendered):
     """Each format is written under its own name into a directory created on demand."""
     target = tmp_path / "out" / "reports"
@@ -24,7 +29,7 @@ async def test_writes_each_format_into_a_new_directory(tmp_path, report, rendere
     names = [f"{stem}.html", f"{stem}.json", f"{stem}.txt", f"{stem}.md"]
     assert receipt.channel == "file"
     assert receipt.destinations == tuple(str(target / name) for name in names)
-    assert sorted(p.name for p in target.iterdir()) == sorted(names)
+    assert sorted(p.name for p in _reports(target)) == sorted(names)
     assert (target / names[0]).read_text(encoding="utf-8") == "<p>file</p>"
 
 
@@ -34,7 +39,7 @@ async def test_default_formats_are_html_and_json(tmp_path, report, rendered):
     assert deliverer.formats == ("html", "json")
     assert deliverer.directory == tmp_path
     await deliverer.deliver(report, rendered)
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json"]
+    assert sorted(p.suffix for p in _reports(tmp_path)) == [".html", ".json"]
 
 
 async def test_two_reports_in_one_second_keep_both_files(tmp_path, make_report, rendered):
@@ -42,7 +47,7 @@ async def test_two_reports_in_one_second_keep_both_files(tmp_path, make_report, 
     deliverer = FileDeliverer(tmp_path, formats=["text"])
     await deliverer.deliver(make_report(report_id=None), rendered)
     await deliverer.deliver(make_report(report_id=None), {**rendered, "text": "second\n"})
-    texts = sorted(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
+    texts = sorted(p.read_text(encoding="utf-8") for p in _reports(tmp_path))
     assert texts == ["hi\n", "second\n"]
 
 
@@ -52,7 +57,7 @@ async def test_an_existing_file_is_never_replaced(tmp_path, report, rendered):
     await deliverer.deliver(report, rendered)
     with pytest.raises(DeliveryError, match="could not write"):
         await deliverer.deliver(report, {**rendered, "text": "second\n"})
-    assert [p.read_text(encoding="utf-8") for p in tmp_path.iterdir()] == ["hi\n"]
+    assert [p.read_text(encoding="utf-8") for p in _reports(tmp_path)] == ["hi\n"]
 
 
 async def test_writing_the_same_report_again_is_delivered_once(tmp_path, report, rendered):
@@ -60,7 +65,7 @@ async def test_writing_the_same_report_again_is_delivered_once(tmp_path, report,
     deliverer = FileDeliverer(tmp_path, formats=["text", "json"])
     (tmp_path / report_file_name(report, "text")).write_text("hi\n", encoding="utf-8")
     receipt = await deliverer.deliver(report, rendered)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in _reports(tmp_path)) == sorted(
         Path(d).name for d in receipt.destinations
     )
     assert [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.txt"))] == ["hi\n"]
@@ -128,7 +133,7 @@ async def test_failed_write_removes_its_temporary_file(tmp_path, report, rendere
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(DeliveryError, match="No space left"):
         await FileDeliverer(tmp_path, formats=["text"]).deliver(report, rendered)
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [], "no report, no temporary file, no index"
 
 
 @pytest.mark.parametrize("formats", [["pdf"], []])
