@@ -12,10 +12,8 @@ fail rather than replace it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
-import tempfile
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING
 import structlog
 from filelock import Timeout
 
+from unifi_scanner.delivery._atomic import flushed_copy
 from unifi_scanner.delivery.base import DeliveryReceipt, require_formats
 from unifi_scanner.delivery.history_index import update_history
 from unifi_scanner.errors import DeliveryError, RenderError
@@ -69,20 +68,12 @@ def _write_atomically(path: Path, text: str) -> None:
     """
     if _holds(path, text):
         return
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+    with flushed_copy(path, text) as temp:
         try:
-            os.link(temp_name, path)  # atomic, and never over an existing file
+            os.link(temp, path)  # atomic, and never over an existing file
         except FileExistsError:
             if not _holds(path, text):
                 raise
-    finally:
-        with contextlib.suppress(OSError):
-            Path(temp_name).unlink()
 
 
 def _holds(path: Path, text: str) -> bool:

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import structlog
 from filelock import FileLock
 
+from unifi_scanner.delivery._atomic import flushed_copy
 from unifi_scanner.reports import FILE_EXTENSIONS
 from unifi_scanner.reports.history_page import render_history_page
 from unifi_scanner.reports.overview import overview
@@ -30,6 +28,7 @@ from unifi_scanner.reports.overview import overview
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
+    from pathlib import Path
 
     from unifi_scanner.reports import Report
 
@@ -113,16 +112,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a flushed temporary file and an atomic rename."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).replace(path)
-    finally:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
+    with flushed_copy(path, text) as temp:
+        temp.replace(path)
 
 
 def update_history(
