@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import css_inline
 import jinja2
@@ -17,6 +17,7 @@ import jinja2
 from unifi_scanner.analysis.findings import Severity
 from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import (
+    LowRow,
     acknowledged_lines,
     changes_line,
     controller_label,
@@ -26,6 +27,7 @@ from unifi_scanner.reports._format import (
     integration_rows,
     local_time,
     low_rows,
+    one_reason,
     period_label,
     resolved_lines,
     seen_label,
@@ -123,18 +125,89 @@ def _email_resources(report: Report) -> list[dict[str, Any]]:
     return rows
 
 
-def _context(report: Report, *, email: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """How much of the findings one rendering shows in full.
+
+    Attributes:
+        cards: severe and medium findings shown as full cards (the rest become rows).
+        rows: rows of the compact table (overflowing findings, then the low ones).
+        devices: rows of the devices table (problems come first).
+        sections: whether the integrations' own sections are shown (their status always is).
+    """
+
+    cards: int
+    rows: int
+    devices: int = 200
+    sections: bool = True
+
+
+FILE_BUDGET: Final = 1_000_000
+"""Bytes the HTML file stays under, however many findings a report has."""
+EMAIL_BUDGET: Final = 100_000
+"""Bytes the e-mail HTML stays under (mail clients clip long messages)."""
+_FILE_LEVELS: Final = (
+    _Limits(200, 1000),
+    _Limits(40, 200, 100),
+    _Limits(10, 50, 30, sections=False),
+)
+_EMAIL_LEVELS: Final = (
+    _Limits(12, 40, 40),
+    _Limits(6, 20, 20),
+    _Limits(3, 10, 10, sections=False),
+    _Limits(0, 10, 5, sections=False),
+)
+
+
+def _findings(report: Report, limits: _Limits) -> dict[str, Any]:
+    """The cards within ``limits.cards``, and the compact rows of everything else."""
     groups = []
-    for severity in sorted(Severity, key=lambda s: -s.rank):
+    overflow: list[LowRow] = []
+    left = limits.cards
+    for severity in (Severity.SEVERE, Severity.MEDIUM):
         group = report.findings_of(severity)
-        if group:
+        if not group:
+            continue
+        shown, rest = group[:left], group[left:]
+        left -= len(shown)
+        overflow += [
+            LowRow(
+                f"{severity.value.capitalize()}: {f.title}",
+                f.subject,
+                f.count,
+                one_reason(f.explanation),
+                history_label(report, f),
+            )
+            for f in rest
+        ]
+        if shown:
             groups.append(
                 {
                     "severity": str(severity),
                     "heading": f"{_SEVERITY_HEADINGS[severity]} ({len(group)})",
-                    "findings": [_card(f, report) for f in group],
+                    "findings": [_card(f, report) for f in shown],
                 }
             )
+    rows = [*overflow, *low_rows(report)]
+    low = len(report.findings_of(Severity.LOW))
+    heading = (
+        f"More findings, in short ({len(rows)})"
+        if overflow
+        else f"{_SEVERITY_HEADINGS[Severity.LOW]} ({low})"
+    )
+    return {
+        "groups": groups,
+        "rows": rows[: limits.rows],
+        "rows_more": max(0, len(rows) - limits.rows),
+        "rows_heading": heading,
+        "cut": bool(overflow) or len(rows) > limits.rows,
+    }
+
+
+def _context(
+    report: Report, *, email: bool = False, limits: _Limits = _FILE_LEVELS[0]
+) -> dict[str, Any]:
+    findings = _findings(report, limits)
     return {
         "site": site_label(report),
         "period": period_label(report),
@@ -143,16 +216,19 @@ def _context(report: Report, *, email: bool = False) -> dict[str, Any]:
         "summary": summary_line(report),
         "changes": changes_line(report),
         "overview": overview(report),
-        "low_rows": low_rows(report),
+        "low_rows": findings["rows"],
+        "rows_more": findings["rows_more"],
+        "rows_heading": findings["rows_heading"],
+        "cut": findings["cut"],
         "device_header": DEVICE_HEADER,
-        "devices": [(row.attention, device_cells(row)) for row in report.devices],
-        "devices_more": report.devices_more,
+        "devices": [(row.attention, device_cells(row)) for row in report.devices[: limits.devices]],
+        "devices_more": report.devices_more + max(0, len(report.devices) - limits.devices),
         "resolved": resolved_lines(report),
         "acknowledged": acknowledged_lines(report),
         "complete": report.complete,
         "coverage_heading": coverage_heading(report),
         "coverage": [line.text for line in coverage_lines(report)],
-        "groups": groups,
+        "groups": findings["groups"],
         "notes": report.collection_notes,
         "integrations": integration_rows(report),
         "sections": [
@@ -161,7 +237,10 @@ def _context(report: Report, *, email: bool = False) -> dict[str, Any]:
                 "body": _render_section_data(s, "html", report.section_renderers.get(s.name)),
             }
             for s in report.integrations
-        ],
+        ]
+        if limits.sections
+        else [],
+        "sections_cut": bool(report.integrations) and not limits.sections,
         "timezone": report.timezone,
         "email": email,
         "timeline_svg": None if email else timeline_svg(report),
@@ -176,7 +255,8 @@ def render_html(report: Report) -> str:
     """Render ``report`` as one HTML file to open in a browser: inline SVG charts, dark mode.
 
     No external asset, no script; the style sheet stays in the document (a browser needs
-    nothing inlined), so ``prefers-color-scheme: dark`` works.
+    nothing inlined), so ``prefers-color-scheme: dark`` works. It stays under
+    :data:`FILE_BUDGET` bytes however many findings there are (the JSON has them all).
 
     Args:
         report: the report.
@@ -187,8 +267,18 @@ def render_html(report: Report) -> str:
     Raises:
         RenderError: the template failed.
     """
+    safe = shown(report)
+    html = ""
+    for limits in _FILE_LEVELS:
+        html = _render(_context(safe, limits=limits))
+        if len(html.encode()) <= FILE_BUDGET:
+            break
+    return html
+
+
+def _render(context: dict[str, Any]) -> str:
     try:
-        return _environment().get_template(_TEMPLATE).render(_context(shown(report)))
+        return _environment().get_template(_TEMPLATE).render(context)
     except jinja2.TemplateError as err:
         raise RenderError(f"HTML template failed: {err}") from err
 
@@ -197,7 +287,9 @@ def render_email_html(report: Report) -> str:
     """Render ``report`` as e-mail HTML: table layout, CSS inlined, bars made of table cells.
 
     Mail clients show no SVG, images or scripts, and many drop ``<style>``; everything here is
-    a table cell with an inline style.
+    a table cell with an inline style. It stays under :data:`EMAIL_BUDGET` bytes (mail clients
+    clip longer messages): beyond a dozen cards, findings become one row each, then fewer rows,
+    then the integrations show their status only, each cut said in the message.
 
     Args:
         report: the report.
@@ -208,11 +300,15 @@ def render_email_html(report: Report) -> str:
     Raises:
         RenderError: the template failed or the CSS could not be inlined.
     """
-    try:
-        html = _environment().get_template(_TEMPLATE).render(_context(shown(report), email=True))
-    except jinja2.TemplateError as err:
-        raise RenderError(f"HTML template failed: {err}") from err
-    try:
-        return css_inline.inline(html, load_remote_stylesheets=False)
-    except (css_inline.InlineError, ValueError) as err:
-        raise RenderError(f"could not inline the report's CSS: {err}") from err
+    safe = shown(report)
+    html = ""
+    for limits in _EMAIL_LEVELS:
+        try:
+            html = css_inline.inline(
+                _render(_context(safe, email=True, limits=limits)), load_remote_stylesheets=False
+            )
+        except (css_inline.InlineError, ValueError) as err:
+            raise RenderError(f"could not inline the report's CSS: {err}") from err
+        if len(html.encode()) <= EMAIL_BUDGET:
+            break
+    return html

@@ -14,11 +14,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from unifi_scanner._untrusted import one_line
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from unifi_scanner.analysis.findings import Finding
     from unifi_scanner.integrations.base import IntegrationSection
     from unifi_scanner.reports.model import Report
@@ -32,17 +36,39 @@ _JSON_UNSAFE: Final = re.compile(
 )
 
 
+_UTC_TIME: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC\b")
+_ZONE: ContextVar[ZoneInfo | None] = ContextVar("report_zone", default=None)
+
+
+def _local(match: re.Match[str]) -> str:
+    zone = _ZONE.get()
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    try:
+        moment = datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError:
+        return match.group()
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _line(text: str) -> str:
+    """``text`` on one line, safe, its ``YYYY-MM-DD HH:MM UTC`` times in the report's zone."""
+    flat = one_line(text)
+    if _ZONE.get() is None or "UTC" not in flat:
+        return flat
+    return _UTC_TIME.sub(_local, flat)
+
+
 def _texts(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(one_line(v) for v in values)
+    return tuple(_line(v) for v in values)
 
 
 def _finding(finding: Finding) -> Finding:
     return dataclasses.replace(
         finding,
-        title=one_line(finding.title),
-        explanation=one_line(finding.explanation),
+        title=_line(finding.title),
+        explanation=_line(finding.explanation),
         remediation=_texts(finding.remediation),
-        subject=one_line(finding.subject),
+        subject=_line(finding.subject),
         examples=_texts(finding.examples),
         badges=_texts(finding.badges),
         evidence=_texts(finding.evidence),
@@ -52,7 +78,7 @@ def _finding(finding: Finding) -> Finding:
 def _data(value: Any, depth: int = 0) -> Any:  # noqa: ANN401 (JSON-compatible data of any shape)
     """``value`` with every string in it (keys too) on one line, to ``_MAX_DEPTH`` levels."""
     if isinstance(value, str):
-        return one_line(value)
+        return _line(value)
     if depth >= _MAX_DEPTH:
         return value
     if isinstance(value, Mapping):
@@ -65,9 +91,9 @@ def _data(value: Any, depth: int = 0) -> Any:  # noqa: ANN401 (JSON-compatible d
 def _section(section: IntegrationSection) -> IntegrationSection:
     return dataclasses.replace(
         section,
-        display_name=one_line(section.display_name),
+        display_name=_line(section.display_name),
         data=_data(dict(section.data)),
-        error_message=None if section.error_message is None else one_line(section.error_message),
+        error_message=None if section.error_message is None else _line(section.error_message),
         addresses=_data(dict(section.addresses)),
         correlated=_data(dict(section.correlated)),
     )
@@ -76,44 +102,56 @@ def _section(section: IntegrationSection) -> IntegrationSection:
 def shown(report: Report) -> Report:
     """Return ``report`` with every outside string safe to show and on one line.
 
+    Times the analysis and the integrations wrote into texts (``2026-11-26 06:57 UTC``) are
+    shown in the report's time zone, like every other time of the human formats.
+
     Site and controller names, the findings' texts, the integrations' sections (their data to
     any depth), collection notes, coverage reasons and the devices table.
     """
+    zone = report.tzinfo
+    token = _ZONE.set(None if zone.key in {"UTC", "Etc/UTC"} else zone)
+    try:
+        return _shown(report)
+    finally:
+        _ZONE.reset(token)
+
+
+def _shown(report: Report) -> Report:
     site = report.site
     controller = report.controller
     return dataclasses.replace(
         report,
         site=dataclasses.replace(
             site,
-            id=one_line(site.id),
-            name=one_line(site.name),
-            description=one_line(site.description),
+            id=_line(site.id),
+            name=_line(site.name),
+            description=_line(site.description),
         ),
         controller=dataclasses.replace(
             controller,
-            version=None if controller.version is None else one_line(controller.version),
-            hostname=None if controller.hostname is None else one_line(controller.hostname),
+            version=None if controller.version is None else _line(controller.version),
+            hostname=None if controller.hostname is None else _line(controller.hostname),
         ),
         findings=tuple(_finding(f) for f in report.findings),
         integrations=tuple(_section(s) for s in report.integrations),
         collection_notes=tuple(
             dataclasses.replace(
                 note,
-                source=one_line(note.source),
-                message=one_line(note.message),
-                endpoint=None if note.endpoint is None else one_line(note.endpoint),
+                source=_line(note.source),
+                message=_line(note.message),
+                endpoint=None if note.endpoint is None else _line(note.endpoint),
             )
             for note in report.collection_notes
         ),
-        coverage=tuple(dataclasses.replace(c, reason=one_line(c.reason)) for c in report.coverage),
+        coverage=tuple(dataclasses.replace(c, reason=_line(c.reason)) for c in report.coverage),
         devices=tuple(
             dataclasses.replace(
                 d,
-                name=one_line(d.name),
-                model=one_line(d.model),
-                kind=one_line(d.kind),
-                firmware=None if d.firmware is None else one_line(d.firmware),
-                upgrade_to=None if d.upgrade_to is None else one_line(d.upgrade_to),
+                name=_line(d.name),
+                model=_line(d.model),
+                kind=_line(d.kind),
+                firmware=None if d.firmware is None else _line(d.firmware),
+                upgrade_to=None if d.upgrade_to is None else _line(d.upgrade_to),
             )
             for d in report.devices
         ),

@@ -119,3 +119,71 @@ def test_resource_bars_for_devices_that_are_up_busiest_first(snapshot, generated
     email = render_email_html(report)
     assert "96 %" in email
     assert "<svg" not in email
+
+
+def test_a_huge_report_stays_within_its_byte_budgets(snapshot, generated_at):
+    """1,240 long findings, 200 devices, a week, a big section: both HTML forms within budget.
+
+    The HTML file stays under 1 MB and the e-mail under 100 kB, each saying what it cut; the
+    JSON keeps every finding.
+    """
+    import json
+
+    from unifi_scanner.analysis import Finding, Severity
+    from unifi_scanner.integrations import IntegrationSection, IntegrationStatus
+    from unifi_scanner.reports import render_json
+    from unifi_scanner.reports._html import EMAIL_BUDGET, FILE_BUDGET
+
+    long = "A long explanation of what happened and why it matters. " * 12
+    findings = [
+        Finding(
+            rule=f"rule.{severity.value}.{n % 25}",
+            severity=severity,
+            title=f"{severity.value} finding number {n} about device {n}",
+            explanation=long,
+            remediation=tuple(f"Step {k} for finding {n}." for k in range(6)),
+            subject=f"device-{n}",
+            count=n + 1,
+            examples=tuple(
+                f"2026-11-26 0{k}:00 UTC: example line {k} of finding {n}" for k in range(5)
+            ),
+            evidence=tuple(f"evidence line {k}" for k in range(4)),
+        )
+        for severity, many in ((Severity.SEVERE, 40), (Severity.MEDIUM, 400), (Severity.LOW, 800))
+        for n in range(many)
+    ]
+    devices = [
+        Device(
+            mac=f"00:00:00:00:{n // 256:02x}:{n % 256:02x}",
+            name=f"switch-{n}",
+            model="US48",
+            type="usw",
+            state=DeviceState.CONNECTED,
+            cpu_pct=float(n % 100),
+            mem_pct=50.0,
+        )
+        for n in range(200)
+    ]
+    start = generated_at - timedelta(days=7)
+    window = Window(start=start, end=generated_at)
+    section = IntegrationSection(
+        name="big",
+        display_name="Big",
+        success=True,
+        status=IntegrationStatus.OK,
+        data={f"key{n}": "value " * 40 for n in range(200)},
+    )
+    report = build_report(
+        dataclasses.replace(snapshot, window=window, devices=tuple(devices)),
+        findings,
+        IntegrationResults((section,)),
+        generated_at=generated_at,
+        activity=_activity(start, dict.fromkeys(range(168), (50, 5, 1))),
+    )
+    html, email = render_html(report), render_email_html(report)
+    assert len(html.encode()) < FILE_BUDGET == 1_000_000
+    assert len(email.encode()) < EMAIL_BUDGET == 100_000
+    for text in (html, email):
+        assert "the JSON report has every one in full" in text
+        assert report.findings[0].title in text, "the most urgent is always there"
+    assert len(json.loads(render_json(report))["findings"]) == len(findings)
