@@ -27,6 +27,7 @@ from unifi_scanner.analysis.rule import (
     SummaryView,
 )
 from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
+from unifi_scanner.analysis.threats import SourceCount, Threats
 
 __all__ = [
     "DEFAULT_RULES",
@@ -49,8 +50,10 @@ __all__ = [
     "Rule",
     "RuleContext",
     "Severity",
+    "SourceCount",
     "Summary",
     "SummaryView",
+    "Threats",
     "is_engine_signature",
     "is_pro_signature",
     "is_threat_event",

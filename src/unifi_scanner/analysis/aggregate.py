@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from unifi_scanner.analysis.activity import Activity
 from unifi_scanner.analysis.findings import Severity
+from unifi_scanner.analysis.threats import Threats
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -345,18 +346,23 @@ class GroupTable:
 class Aggregate:
     """The group tables of one rule set over some events: small, picklable and mergeable."""
 
-    __slots__ = ("activity", "tables")
+    __slots__ = ("activity", "tables", "threats")
 
     def __init__(
-        self, tables: dict[str, GroupTable] | None = None, activity: Activity | None = None
+        self,
+        tables: dict[str, GroupTable] | None = None,
+        activity: Activity | None = None,
+        threats: Threats | None = None,
     ) -> None:
-        """Wrap per-rule tables (rule id -> table) and the events per hour."""
+        """Wrap per-rule tables (rule id -> table), the events per hour, the IPS numbers."""
         self.tables: dict[str, GroupTable] = tables if tables is not None else {}
         self.activity = activity if activity is not None else Activity()
+        self.threats = threats if threats is not None else Threats()
 
     def merge(self, other: Aggregate) -> None:
         """Fold in the aggregate of another, disjoint part of the events."""
         self.activity.merge(other.activity)
+        self.threats.merge(other.threats)
         for rule_id, table in other.tables.items():
             mine = self.tables.get(rule_id)
             if mine is None:

@@ -30,6 +30,7 @@ from unifi_scanner.analysis.rule import (
 from unifi_scanner.analysis.rules import DEFAULT_RULES, FALLBACK_RULE
 from unifi_scanner.analysis.story import tell
 from unifi_scanner.analysis.text import when
+from unifi_scanner.analysis.threats import Threats
 from unifi_scanner.collect.normalize import mac_id
 
 if TYPE_CHECKING:
@@ -67,10 +68,11 @@ _Block = tuple["Callable[[Event], bool] | None", tuple[_Step, ...]]
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """What :meth:`Engine.run` found: the findings, and how many events each hour brought."""
+    """What :meth:`Engine.run` found: the findings, the events per hour, the IPS alerts' numbers."""
 
     findings: list[Finding]
     activity: Activity
+    threats: Threats
 
 
 _RANKS: Final = {severity: severity.rank for severity in Severity}
@@ -140,7 +142,7 @@ class Engine:
     def run(self, snapshot: Snapshot) -> Analysis:
         """Analyse one snapshot: the findings and the events per hour (one pass over events)."""
         aggregate = self.aggregate(snapshot)
-        return Analysis(self.conclude(snapshot, aggregate), aggregate.activity)
+        return Analysis(self.conclude(snapshot, aggregate), aggregate.activity, aggregate.threats)
 
     def aggregate(self, snapshot: Snapshot, events: Iterable[Event] | None = None) -> Aggregate:
         """Fold events into per-rule groups, without making any text yet.
@@ -160,7 +162,7 @@ class Engine:
         with relaxed_gc():  # millions of short-lived, acyclic objects stream through here
             for event in snapshot.events if events is None else events:
                 run.feed(event)
-        return Aggregate(run.tables, run.activity)
+        return Aggregate(run.tables, run.activity, run.threats)
 
     def conclude(self, snapshot: Snapshot, aggregate: Aggregate) -> list[Finding]:
         """Run the device and client checks and turn the groups into sorted findings.
@@ -204,13 +206,23 @@ def _add_step(steps: list[_Step], rule: EventRule) -> None:
 class _Run:
     """The mutable state of one :meth:`Engine.analyze` call."""
 
-    __slots__ = ("_broken", "_ctx", "_dispatch", "_engine", "_rank", "activity", "tables")
+    __slots__ = (
+        "_broken",
+        "_ctx",
+        "_dispatch",
+        "_engine",
+        "_rank",
+        "activity",
+        "tables",
+        "threats",
+    )
 
     def __init__(self, engine: Engine, ctx: RuleContext, tables: dict[str, GroupTable]) -> None:
         self._engine = engine
         self._ctx = ctx
         self.tables = tables
         self.activity = Activity()
+        self.threats = Threats()
         self._rank = -1  # the highest severity the current event was judged at
         # raw key -> the rules that may claim it (keyed first, then key-less) in blocks that
         # share one gate, so a shared gate runs once per event and a failed one skips its block
@@ -276,8 +288,15 @@ class _Run:
                 claimed = True
         if not claimed:
             self._fall_back(event)
+        self._count(event)
+
+    def _count(self, event: Event) -> None:
+        """Add the event to the timeline, and the alert the IPS rules parsed to the numbers."""
         if self._rank >= 0:
             self.activity.add(event.time, self._rank)
+        parsed = self._ctx.memo.get("ips")
+        if parsed is not None:
+            self.threats.add(parsed)
 
     def _fall_back(self, event: Event) -> None:
         fallback = self._engine._fallback  # noqa: SLF001

@@ -62,6 +62,7 @@ def analyze_files(
             generated_at=now(),
             timezone=settings.timezone,
             activity=analysis.activity,
+            threats=analysis.threats,
         )
     finally:
         if isinstance(snapshot.events, EventSpool):

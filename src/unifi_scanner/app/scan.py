@@ -435,6 +435,7 @@ async def _report_site(
         timezone=settings.timezone,
         history=history,
         activity=analysis.activity,
+        threats=analysis.threats,
     )
     rendered, problems = _render(report, deliverers)
     secured = False

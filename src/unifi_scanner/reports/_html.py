@@ -47,6 +47,7 @@ from unifi_scanner.reports.charts import (
 from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
+from unifi_scanner.reports.security import SOURCE_HEADER, security_view
 
 if TYPE_CHECKING:
     from unifi_scanner.analysis.findings import Finding
@@ -216,6 +217,8 @@ def _context(
         "summary": summary_line(report),
         "changes": changes_line(report),
         "overview": overview(report),
+        "security": security_view(report),
+        "source_header": SOURCE_HEADER,
         "low_rows": findings["rows"],
         "rows_more": findings["rows_more"],
         "rows_heading": findings["rows_heading"],

@@ -11,6 +11,7 @@ from unifi_scanner.errors import RenderError
 from unifi_scanner.reports._format import utc_iso
 from unifi_scanner.reports._shown import json_safe
 from unifi_scanner.reports.overview import overview
+from unifi_scanner.reports.security import abuse_scores, security_view
 
 if TYPE_CHECKING:
     from unifi_scanner.analysis.findings import Finding
@@ -75,6 +76,34 @@ def _device(row: DeviceRow) -> dict[str, Any]:
         "firmware": row.firmware,
         "upgrade_to": row.upgrade_to,
         "attention": None if row.attention is None else str(row.attention),
+    }
+
+
+def _security(report: Report) -> dict[str, Any] | None:
+    threats = report.threats
+    view = security_view(report)
+    if threats is None or view is None:
+        return None
+    scores = abuse_scores(report)
+    return {
+        "alerts": threats.alerts,
+        "blocked": threats.blocked,
+        "detected": threats.detected,
+        "inbound": threats.inbound,
+        "outbound": threats.outbound,
+        "engine_events": threats.engine,
+        "verdict": view.verdict,
+        "top_sources": [
+            {
+                "address": s.address,
+                "country": s.country,
+                "alerts": s.alerts,
+                "blocked": s.blocked,
+                "abuse_score": scores.get(s.address),
+            }
+            for s in threats.top_sources()
+        ],
+        "top_categories": [{"category": n, "count": c} for n, c in threats.top_categories()],
     }
 
 
@@ -144,6 +173,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             {"source": n.source, "message": n.message, "endpoint": n.endpoint}
             for n in report.collection_notes
         ],
+        "security": _security(report),
         "devices": [_device(row) for row in report.devices],
         "devices_more": report.devices_more,
         "timezone": report.timezone,

@@ -30,6 +30,7 @@ from unifi_scanner.reports._shown import shown
 from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
+from unifi_scanner.reports.security import SOURCE_HEADER, security_view
 
 if TYPE_CHECKING:
     from unifi_scanner.analysis.findings import Finding
@@ -128,6 +129,24 @@ def _coverage(report: Report) -> list[str]:
     return lines
 
 
+def _security(report: Report) -> list[str]:
+    view = security_view(report)
+    if view is None:
+        return []
+    lines = ["## Security", "", esc(view.summary), "", f"**{esc(view.verdict)}**", ""]
+    if view.categories:
+        top = ", ".join(f"{esc(name)} ({count})" for name, count in view.categories)
+        lines += [f"**Categories:** {top}", ""]
+    if view.sources:
+        lines += [
+            "| " + " | ".join(SOURCE_HEADER) + " |",
+            "|" + " --- |" * len(SOURCE_HEADER),
+        ]
+        lines += ["| " + " | ".join(esc(cell) for cell in row.cells) + " |" for row in view.sources]
+        lines.append("")
+    return lines
+
+
 def _devices(report: Report) -> list[str]:
     if not report.devices:
         return []
@@ -204,6 +223,7 @@ def render_markdown(report: Report) -> str:
     lines += [f"**Summary:** {summary_line(report)}", ""]
     lines += _changes(report)
     lines += _findings(report)
+    lines += _security(report)
     lines += _devices(report)
     lines += _notes(report)
     lines += _integrations(report)

@@ -28,6 +28,7 @@ from unifi_scanner.reports._shown import shown
 from unifi_scanner.reports.devices import DEVICE_HEADER, device_cells
 from unifi_scanner.reports.overview import overview
 from unifi_scanner.reports.sections import _render_section_data
+from unifi_scanner.reports.security import SOURCE_HEADER, security_view
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -152,6 +153,22 @@ def _coverage(report: Report) -> list[str]:
     return lines
 
 
+def _security(report: Report) -> list[str]:
+    view = security_view(report)
+    if view is None:
+        return []
+    lines = _heading("Security")
+    lines += _wrap(view.summary, "")
+    lines += _wrap(view.verdict, "")
+    if view.categories:
+        top = ", ".join(f"{name} ({count})" for name, count in view.categories)
+        lines += _wrap(f"Categories: {top}", "", "  ")
+    if view.sources:
+        lines.append("Busiest outside addresses:")
+        lines += text_table(SOURCE_HEADER, [row.cells for row in view.sources], "  ")
+    return lines
+
+
 def _devices(report: Report) -> list[str]:
     if not report.devices:
         return []
@@ -225,6 +242,7 @@ def render_text(report: Report) -> str:
     lines.append(f"Summary: {summary_line(report)}")
     lines += _changes(report)
     lines += _findings(report)
+    lines += _security(report)
     lines += _devices(report)
     lines += _notes(report)
     lines += _integrations(report)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from unifi_scanner.analysis.activity import Activity
+    from unifi_scanner.analysis.threats import Threats
     from unifi_scanner.collect.models import (
         CollectionNote,
         ControllerInfo,
@@ -81,6 +82,7 @@ class Report:
         devices: the site's devices, problems first (at most ``MAX_DEVICES``).
         devices_more: how many more devices the site has.
         activity: the period's events per hour by severity (``None``: not counted).
+        threats: the period's IPS alerts in numbers (``None``: not counted).
     """
 
     site: Site
@@ -99,6 +101,7 @@ class Report:
     devices: tuple[DeviceRow, ...] = ()
     devices_more: int = 0
     activity: Activity | None = field(default=None, compare=False)
+    threats: Threats | None = field(default=None, compare=False)
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -160,6 +163,7 @@ def build_report(
     report_id: str | None = None,
     history: History | None = None,
     activity: Activity | None = None,
+    threats: Threats | None = None,
 ) -> Report:
     """Assemble a :class:`Report` from one scan's results.
 
@@ -178,6 +182,7 @@ def build_report(
         history: the findings against the earlier reports (``history.track``); the summary
             leaves the acknowledged findings out.
         activity: the events per hour the analysis counted (``Engine.run``), for the charts.
+        threats: the IPS alerts' numbers the analysis counted, for the Security section.
 
     Returns:
         The report.
@@ -216,4 +221,5 @@ def build_report(
         devices=rows[:MAX_DEVICES],
         devices_more=max(0, len(rows) - MAX_DEVICES),
         activity=activity,
+        threats=threats,
     )

@@ -38,6 +38,7 @@ def test_public_api_matches_all():
         "names",
         "story",
         "activity",
+        "threats",
     }
     assert len(set(analysis.__all__)) == len(analysis.__all__)
     assert set(analysis.__all__) == public

@@ -74,6 +74,7 @@ def _report():
         report_id=REPORT_ID,
         history=history,
         activity=analysis.activity,
+        threats=analysis.threats,
     )
 
 

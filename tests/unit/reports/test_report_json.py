@@ -60,6 +60,7 @@ def test_top_level_keys_are_the_contract(report):
         "findings",
         "integrations",
         "collection_notes",
+        "security",
         "devices",
         "devices_more",
         "timezone",
